@@ -1,0 +1,78 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm, UsernameField
+from django.db import IntegrityError, transaction
+
+from accounts.models import User
+
+
+class UniqueUsernameMixin:
+    """The username rule, for every form that sets a username (registration, edit profile).
+
+    A name is taken if another user has it in any capitalisation; keeping one's own name is fine.
+    UsernameField has already stripped the input and normalised it (NFKC), so compatibility
+    look-alikes such as "ａｎｔｈｏｎｙ" compare equal to "anthony".
+    """
+
+    taken_messages = {"username": "Please use a different username."}
+
+    def clean_username(self):
+        return self._unless_taken("username")
+
+    def _unless_taken(self, field):
+        value = self.cleaned_data[field]
+        if self._taken(field, value):
+            raise forms.ValidationError(self.taken_messages[field], code="taken")
+        return value
+
+    def _taken(self, field, value):
+        others = User.objects.exclude(pk=self.instance.pk)
+        return others.filter(**{f"{field}__iexact": value}).exists()
+
+    def save_unless_taken(self):
+        """Save, or return None with a form error if the database says a name is taken.
+
+        Two requests can both pass clean_username before either saves; the unique constraint
+        then rejects the later one, whose user gets the same error as any collision. The inner
+        atomic() rolls back only this save, so the request's own transaction stays usable.
+        """
+        try:
+            with transaction.atomic():
+                return self.save()
+        except IntegrityError:
+            taken = [f for f in self.taken_messages if self._taken(f, self.cleaned_data[f])]
+            if not taken:
+                raise
+            if self.instance.pk:
+                # Validation copied the refused values onto the instance: show what is stored.
+                self.instance.refresh_from_db()
+            for field in taken:
+                self.add_error(field, self.taken_messages[field])
+            return None
+
+
+class RegistrationForm(UniqueUsernameMixin, UserCreationForm):
+    taken_messages = {
+        **UniqueUsernameMixin.taken_messages,
+        "email": "Please use a different email address.",
+    }
+
+    email = forms.EmailField()
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ["username", "email"]
+
+    def clean_email(self):
+        return self._unless_taken("email")
+
+
+class EditProfileForm(UniqueUsernameMixin, forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["username", "about_me"]
+        field_classes = {"username": UsernameField}
+        widgets = {"about_me": forms.Textarea(attrs={"rows": 4, "maxlength": 140})}
+
+
+class LoginForm(AuthenticationForm):
+    remember_me = forms.BooleanField(required=False, label="Remember me")

@@ -1,0 +1,41 @@
+from hashlib import md5
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models.functions import Length, Lower
+from django.db.models.lookups import LessThanOrEqual
+
+
+class CaseInsensitiveUserManager(UserManager):
+    def get_by_natural_key(self, username):
+        """Log in with any capitalisation: usernames are unique regardless of case."""
+        return self.get(username__iexact=username)
+
+
+class User(AbstractUser):
+    about_me = models.CharField(max_length=140, blank=True)
+    last_seen = models.DateTimeField(null=True, blank=True)
+
+    objects = CaseInsensitiveUserManager()
+
+    class Meta:
+        constraints = [
+            # The database, not the form, is the final word on who owns a name: the form's check
+            # cannot see a concurrent request that takes the same name a moment later.
+            models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="user_email_ci_unique",
+            ),
+            # SQLite does not enforce a varchar length; this check does, on every database.
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("about_me"), 140),
+                name="user_about_me_max_140",
+            ),
+        ]
+
+    def avatar(self, size):
+        """The Gravatar image for this user's email, an identicon when they have none."""
+        digest = md5(self.email.lower().encode(), usedforsecurity=False).hexdigest()
+        return f"https://www.gravatar.com/avatar/{digest}?d=identicon&s={size}"

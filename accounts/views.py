@@ -1,0 +1,50 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
+
+from accounts.forms import EditProfileForm, LoginForm, RegistrationForm
+from accounts.models import User
+
+POSTS_PER_PAGE = 25
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login (safe `next` handling included), with the tutorial's "remember me"."""
+
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if not form.cleaned_data["remember_me"]:
+            # Expire the session when the browser closes.
+            self.request.session.set_expiry(0)
+        return response
+
+
+@sensitive_post_parameters("password1", "password2")
+def register(request):
+    if request.user.is_authenticated:
+        return redirect("index")
+    form = RegistrationForm(request.POST or None)
+    if form.is_valid() and form.save_unless_taken():
+        messages.success(request, "Congratulations, you are now a registered user!")
+        return redirect("login")
+    return render(request, "accounts/register.html", {"form": form})
+
+
+def profile(request, username):
+    user = get_object_or_404(User, username=username)
+    posts = user.posts.select_related("author")[:POSTS_PER_PAGE]
+    return render(request, "accounts/profile.html", {"profile_user": user, "posts": posts})
+
+
+@login_required
+def edit_profile(request):
+    form = EditProfileForm(request.POST or None, instance=request.user)
+    if form.is_valid() and form.save_unless_taken():
+        messages.success(request, "Your changes have been saved.")
+        return redirect("edit_profile")
+    return render(request, "accounts/edit_profile.html", {"form": form})

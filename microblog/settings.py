@@ -1,0 +1,186 @@
+"""Settings for microblog, read from the environment (and, for local development, `.env`).
+
+Every variable is read once, here, with its cast and default beside it. The README lists them.
+"""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+from microblog.log import build_logging
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+# read_env() never overwrites a variable that is already set: the real environment wins.
+env.read_env(BASE_DIR / ".env")
+
+# --- Core ------------------------------------------------------------------------------------
+
+DEBUG = env.bool("DEBUG", default=False)
+SECRET_KEY = env("SECRET_KEY")
+if not DEBUG and SECRET_KEY.startswith("django-insecure-"):
+    raise ImproperlyConfigured(
+        "DEBUG is off but SECRET_KEY is the development key from .env. "
+        "Set a real SECRET_KEY in the environment, e.g. "
+        "SECRET_KEY=$(python -c 'import secrets; print(secrets.token_urlsafe(50))')"
+    )
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+
+ROOT_URLCONF = "microblog.urls"
+WSGI_APPLICATION = "microblog.wsgi.application"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Apps and middleware ---------------------------------------------------------------------
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "accounts",
+    "microblog",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.LastSeenMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database --------------------------------------------------------------------------------
+
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# A failing request rolls back all of its database work, as the chapter's 500 handler does.
+DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several worker processes share one SQLite file: WAL lets readers run beside a writer,
+    # IMMEDIATE takes the write lock at BEGIN (so a transaction never fails half-way on an
+    # upgrade from read to write), and the timeout makes writers queue instead of failing.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# --- Accounts --------------------------------------------------------------------------------
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "index"
+LOGOUT_REDIRECT_URL = "index"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# --- Internationalization and static files ---------------------------------------------------
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+
+# --- Email -----------------------------------------------------------------------------------
+
+
+def mailer_from_url(url):
+    """Turn an EMAIL_URL into a Django 6.1 MAILERS entry.
+
+    django-environ only knows the deprecated EMAIL_* settings, so its parsed dictionary is mapped
+    onto the SMTP backend's options here. The timeout keeps a dead mail server from hanging the
+    process that reports an error.
+    """
+    parsed = env.email_url_config(url)
+    backend = parsed["EMAIL_BACKEND"]
+    if backend != "django.core.mail.backends.smtp.EmailBackend":
+        return {"BACKEND": backend}
+    return {
+        "BACKEND": backend,
+        "OPTIONS": {
+            "host": parsed["EMAIL_HOST"],
+            "port": parsed["EMAIL_PORT"],
+            "username": parsed["EMAIL_HOST_USER"],
+            "password": parsed["EMAIL_HOST_PASSWORD"],
+            "use_tls": parsed.get("EMAIL_USE_TLS", False),
+            "use_ssl": parsed.get("EMAIL_USE_SSL", False),
+            "timeout": 10,
+        },
+    }
+
+
+MAILERS = {"default": mailer_from_url(env("EMAIL_URL", default="consolemail://"))}
+ADMINS = env.list("ADMINS", default=[])
+SERVER_EMAIL = env("SERVER_EMAIL", default="microblog@localhost")
+DEFAULT_FROM_EMAIL = SERVER_EMAIL
+EMAIL_SUBJECT_PREFIX = "[microblog] "
+
+# --- Errors and logging ----------------------------------------------------------------------
+
+DEFAULT_EXCEPTION_REPORTER_FILTER = "microblog.log.SafeExceptionReporterFilter"
+LOG_DIR = Path(env("LOG_DIR", default=str(BASE_DIR / "logs")))
+LOGGING = build_logging(LOG_DIR)
+
+# --- Deployment (HTTPS) ----------------------------------------------------------------------
+
+# Behind a TLS proxy, trust its X-Forwarded-Proto header; gunicorn's own TLS needs nothing.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# --- Development tools (DEBUG only) ----------------------------------------------------------
+
+# The toolbar is a development dependency: it is never installed, wired or reachable with DEBUG
+# off, and a production install without it works.
+DEBUG_TOOLBAR = DEBUG and env.bool("DEBUG_TOOLBAR", default=True)
+if DEBUG_TOOLBAR:
+    INSTALLED_APPS.append("debug_toolbar")
+    MIDDLEWARE.insert(0, "debug_toolbar.middleware.DebugToolbarMiddleware")
+    INTERNAL_IPS = ["127.0.0.1", "::1"]

@@ -1,0 +1,90 @@
+import pytest
+
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def log_in(client, username="susan", password=PASSWORD, **extra):
+    return client.post("/login", {"username": username, "password": password, **extra})
+
+
+def test_login_page_has_remember_me_and_csrf(client):
+    response = client.get("/login")
+
+    assert "Remember me" in response.text
+    assert "csrfmiddlewaretoken" in response.text
+
+
+def test_login_sends_user_home(client, user):
+    response = log_in(client)
+
+    assert response.status_code == 302
+    assert response.url == "/"
+    assert "Hi, susan!" in client.get("/").text
+
+
+def test_login_accepts_name_in_other_case(client, user):
+    response = log_in(client, username="SUSAN")
+
+    assert response.status_code == 302
+
+
+def test_wrong_password_shows_error_and_stays_logged_out(client, user):
+    response = log_in(client, password="wrong")
+
+    assert response.status_code == 200
+    assert "Please enter a correct username and password." in response.text
+    assert client.get("/").status_code == 302
+
+
+def test_without_remember_me_session_ends_with_browser(client, user):
+    log_in(client)
+
+    cookie = client.cookies["sessionid"]
+    assert cookie["max-age"] == ""
+    assert cookie["expires"] == ""
+
+
+def test_with_remember_me_session_outlives_browser(client, user):
+    log_in(client, remember_me="on")
+
+    assert client.cookies["sessionid"]["max-age"] == 1209600
+
+
+def test_home_requires_login_and_keeps_next(client):
+    response = client.get("/index")
+
+    assert response.status_code == 302
+    assert response.url == "/login?next=/index"
+
+
+def test_login_follows_next_on_this_site(client, user):
+    response = log_in(client, next="/edit_profile")
+
+    assert response.url == "/edit_profile"
+
+
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/", "http:\\\\evil.example", "javascript:x"]
+)
+def test_login_never_redirects_off_site(client, user, target):
+    response = log_in(client, next=target)
+
+    assert response.status_code == 302
+    assert response.url == "/"
+
+
+def test_logout_is_a_post_from_the_layout(logged_in):
+    page = logged_in.get("/").text
+    assert 'action="/logout"' in page
+
+    assert logged_in.get("/logout").status_code == 405
+    response = logged_in.post("/logout")
+
+    assert response.status_code == 302
+    assert logged_in.get("/").status_code == 302
+
+
+def test_logged_in_user_is_sent_home_from_login(logged_in):
+    assert logged_in.get("/login").url == "/"

@@ -1,0 +1,80 @@
+from datetime import timedelta
+from hashlib import md5
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import User
+from tests.factories import PostFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_lists_recent_posts_of_all_users_newest_first(logged_in, other_user):
+    PostFactory(author=other_user, body="older post")
+    PostFactory(body="newer post")
+
+    response = logged_in.get("/")
+
+    assert response.status_code == 200
+    assert response.text.index("newer post") < response.text.index("older post")
+    assert 'href="/user/anthony"' in response.text
+
+
+def test_index_is_the_home_page_too(logged_in):
+    assert "Hi, susan!" in logged_in.get("/index").text
+
+
+def test_profile_shows_avatar_about_me_last_seen_and_posts(logged_in, other_user):
+    other_user.about_me = "Hello from Anthony"
+    other_user.last_seen = timezone.now()
+    other_user.save()
+    PostFactory(author=other_user, body="anthony's post")
+    PostFactory(body="someone else's post")
+
+    response = logged_in.get("/user/anthony")
+
+    digest = md5(b"anthony@example.com").hexdigest()
+    assert f"https://www.gravatar.com/avatar/{digest}?d=identicon&amp;s=128" in response.text
+    assert "User: anthony" in response.text
+    assert "Hello from Anthony" in response.text
+    assert "Last seen on:" in response.text
+    assert "anthony&#x27;s post" in response.text
+    assert "someone else" not in response.text
+
+
+def test_edit_link_only_on_own_profile(logged_in, other_user):
+    assert "Edit your profile" in logged_in.get("/user/susan").text
+    assert "Edit your profile" not in logged_in.get("/user/anthony").text
+
+
+def test_unknown_user_gets_custom_404_in_layout(logged_in):
+    response = logged_in.get("/user/nobody")
+
+    assert response.status_code == 404
+    assert "File Not Found" in response.text
+    assert 'href="/user/susan"' in response.text  # the site's nav, for the logged-in user
+
+
+def test_last_seen_is_recorded_on_request(logged_in, user):
+    logged_in.get("/")
+
+    user.refresh_from_db()
+    assert timezone.now() - user.last_seen < timedelta(seconds=5)
+
+
+def test_last_seen_is_written_at_most_once_a_minute(client):
+    recently = timezone.now() - timedelta(seconds=30)
+    user = UserFactory(last_seen=recently)
+    client.force_login(user)
+
+    client.get("/user/nobody")
+
+    assert User.objects.get(pk=user.pk).last_seen == recently
+
+
+def test_avatar_url_uses_lowercased_email_md5():
+    user = User(email="Susan@Example.com")
+
+    digest = md5(b"susan@example.com").hexdigest()
+    assert user.avatar(36) == f"https://www.gravatar.com/avatar/{digest}?d=identicon&s=36"
