@@ -151,7 +151,7 @@ def mailer_from_url(url):
     }
 
 
-MAILERS = {"default": mailer_from_url(env("EMAIL_URL", default="consolemail://"))}
+MAILERS = {"default": mailer_from_url(env("EMAIL_URL", default="smtp://localhost:25"))}
 ADMINS = env.list("ADMINS", default=[])
 SERVER_EMAIL = env("SERVER_EMAIL", default="microblog@localhost")
 DEFAULT_FROM_EMAIL = SERVER_EMAIL

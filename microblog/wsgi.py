@@ -1,5 +1,6 @@
-"""WSGI entry point: `gunicorn microblog.wsgi`."""
+"""WSGI entry point: `gunicorn microblog.wsgi` (and runserver) start the site here."""
 
+import logging
 import os
 
 from django.core.wsgi import get_wsgi_application
@@ -7,3 +8,5 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "microblog.settings")
 
 application = get_wsgi_application()
+
+logging.getLogger("microblog").info("Microblog startup")

@@ -1,0 +1,156 @@
+"""Run the real site in other processes: manage.py commands and gunicorn, with DEBUG off."""
+
+import http.cookiejar
+import os
+import re
+import socket
+import ssl
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# Variables that the test settings put into this process's environment.
+TEST_ONLY_VARIABLES = ["DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY", "LOG_DIR", "ADMINS"]
+PRODUCTION_SECRET_KEY = "a-production-like-secret-key-for-tests-only-0123456789abcdef"
+
+
+def site_env(**overrides):
+    """This process's environment, as a fresh shell would give it, plus `overrides`."""
+    env = {k: v for k, v in os.environ.items() if k not in TEST_ONLY_VARIABLES}
+    return env | {k: str(v) for k, v in overrides.items()}
+
+
+def manage(*args, **env):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=site_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port, process, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"nothing listens on port {port}")
+
+
+@dataclass
+class Site:
+    url: str
+    log_file: Path
+    stderr_file: Path
+
+    def log(self):
+        return self.log_file.read_text() if self.log_file.exists() else ""
+
+    def stderr(self):
+        return self.stderr_file.read_text()
+
+
+def production_env(tmp_path, **overrides):
+    """Settings of a production site, with everything it writes kept inside tmp_path."""
+    return {
+        "DEBUG": "off",
+        "SECRET_KEY": PRODUCTION_SECRET_KEY,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "LOG_DIR": tmp_path / "logs",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "ADMINS": "admin@example.com",
+        "SERVER_EMAIL": "microblog@example.com",
+        "SECURE_COOKIES": "off",  # the tests speak plain HTTP
+    } | overrides
+
+
+@contextmanager
+def running_site(tmp_path, workers=1, scheme="http", gunicorn_args=(), **overrides):
+    """Migrate, seed and collect static files, then serve the site with gunicorn."""
+    env = production_env(tmp_path, **overrides)
+    for command in (["migrate"], ["seed_demo"], ["collectstatic", "--noinput"]):
+        done = manage(*command, **env)
+        assert done.returncode == 0, done.stderr
+    port = free_port()
+    stderr_file = tmp_path / "gunicorn.stderr"
+    with stderr_file.open("w") as stderr:
+        command = [sys.executable, "-m", "gunicorn", "microblog.wsgi"]
+        command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers), *gunicorn_args]
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=site_env(**env),
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            start_new_session=True,
+        )
+        try:
+            wait_for_port(port, process)
+            url = f"{scheme}://127.0.0.1:{port}"
+            yield Site(url, Path(env["LOG_DIR"]) / "microblog.log", stderr_file)
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+class Browser:
+    """A small HTTP client with cookies and CSRF token, for a site served by another process."""
+
+    def __init__(self, base_url):
+        self.base_url = base_url
+        self.cookies = http.cookiejar.CookieJar()
+        # The tests' TLS certificates are self-signed.
+        insecure = ssl._create_unverified_context()  # noqa: S323
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.cookies),
+            urllib.request.HTTPSHandler(context=insecure),
+        )
+
+    def cookie(self, name):
+        return next((c.value for c in self.cookies if c.name == name), None)
+
+    def request(self, path, data=None, headers=None):
+        body = None
+        if data is not None:
+            data = {"csrfmiddlewaretoken": self.cookie("csrftoken"), **data}
+            body = urllib.parse.urlencode(data).encode()
+        # Like a browser, say where a form comes from: Django's CSRF check requires it on HTTPS.
+        headers = {"Origin": self.base_url} | (headers or {}) if body else headers or {}
+        request = urllib.request.Request(self.base_url + path, body, headers)
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    def get(self, path, **kwargs):
+        return self.request(path, **kwargs)
+
+    def post(self, path, data, **kwargs):
+        if self.cookie("csrftoken") is None:
+            self.get("/login")
+        return self.request(path, data=data, **kwargs)
+
+    def log_in(self, username, password):
+        status, page = self.post("/login", {"username": username, "password": password})
+        assert re.search(r"Hi, \w+!", page), page

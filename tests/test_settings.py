@@ -1,0 +1,112 @@
+"""Settings come from the environment; DEBUG decides what developers, and only they, can reach."""
+
+import pytest
+from django.conf import settings as django_settings
+from django.core import mail
+from django.core.mail.backends.smtp import EmailBackend
+from django.urls import Resolver404, resolve
+
+from microblog.settings import mailer_from_url
+from tests.site import PRODUCTION_SECRET_KEY, manage
+
+PROBE = """
+from django.conf import settings as django_settings
+from django.core import mail
+from django.test import Client
+client = Client(raise_request_exception=False)
+print("toolbar app:", "debug_toolbar" in settings.INSTALLED_APPS)
+print("toolbar middleware:", any("debug_toolbar" in m for m in settings.MIDDLEWARE))
+for path in ["/errors/404", "/errors/500", "/__debug__/render_panel/"]:
+    response = client.get(path)
+    print(path, response.status_code, "File Not Found" in response.text,
+          "An unexpected error has occurred" in response.text)
+"""
+
+
+def probe(tmp_path, **env):
+    database = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    done = manage("shell", "-c", PROBE, ALLOWED_HOSTS="testserver", DATABASE_URL=database, **env)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_debug_on_gives_developers_toolbar_and_error_page_previews(tmp_path):
+    out = probe(tmp_path, DEBUG="on")
+
+    assert "toolbar app: True" in out
+    assert "toolbar middleware: True" in out
+    assert "/errors/404 404 True False" in out
+    assert "/errors/500 500 False True" in out
+
+
+def test_debug_off_has_no_toolbar_and_no_previews(tmp_path):
+    out = probe(tmp_path, DEBUG="off", SECRET_KEY=PRODUCTION_SECRET_KEY, LOG_DIR=tmp_path)
+
+    assert "toolbar app: False" in out
+    assert "toolbar middleware: False" in out
+    # Unknown URLs: the custom 404 page.
+    assert "/errors/404 404 True False" in out
+    assert "/errors/500 404 True False" in out
+    assert "/__debug__/render_panel/ 404 True False" in out
+
+
+def test_suite_runs_without_the_toolbar():
+    assert "debug_toolbar" not in django_settings.INSTALLED_APPS
+    with pytest.raises(Resolver404):
+        resolve("/__debug__/render_panel/")
+
+
+def test_debug_off_with_development_secret_key_refuses_to_start():
+    done = manage("check", DEBUG="off")  # SECRET_KEY comes from .env
+
+    assert done.returncode != 0
+    assert "DEBUG is off but SECRET_KEY is the development key from .env" in done.stderr
+
+
+def test_real_environment_wins_over_dotenv():
+    done = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.ADMINS)",
+        ADMINS="ops@example.com,dev@example.com",
+    )
+
+    assert "['ops@example.com', 'dev@example.com']" in done.stdout
+
+
+def test_deploy_check_is_clean_for_production_settings(tmp_path):
+    done = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="off",
+        SECRET_KEY=PRODUCTION_SECRET_KEY,
+        ALLOWED_HOSTS="microblog.example.com",
+        EMAIL_URL="smtp+tls://mail.example.com:587",
+        SECURE_SSL_REDIRECT="on",
+        SECURE_HSTS_SECONDS="31536000",
+        SECURE_HSTS_INCLUDE_SUBDOMAINS="on",
+        SECURE_HSTS_PRELOAD="on",
+        LOG_DIR=tmp_path,
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert "System check identified no issues" in done.stdout
+
+
+def test_email_url_maps_onto_mailers_smtp_options(settings):
+    url = "smtp+tls://user%40example.com:p%40ss@mail.example.com:587"
+    settings.MAILERS = {"default": mailer_from_url(url)}
+
+    backend = mail.mailers.default
+    assert isinstance(backend, EmailBackend)
+    assert (backend.host, backend.port) == ("mail.example.com", 587)
+    assert (backend.username, backend.password) == ("user@example.com", "p@ss")
+    assert backend.use_tls and not backend.use_ssl
+
+
+def test_console_email_url_needs_no_options():
+    assert mailer_from_url("consolemail://") == {
+        "BACKEND": "django.core.mail.backends.console.EmailBackend"
+    }
