@@ -24,6 +24,11 @@ def build_logging(log_dir):
         },
         "formatters": {
             "chapter7": {"format": LOG_FORMAT},
+            "django.server": {
+                "()": "django.utils.log.ServerFormatter",
+                "format": "[{server_time}] {message}",
+                "style": "{",
+            },
         },
         "handlers": {
             # Listed before mail_admins so that an error is on disk before the email is tried.
@@ -43,12 +48,16 @@ def build_logging(log_dir):
                 "class": "microblog.log.AdminEmailHandler",
             },
             "console": {"filters": ["require_debug_true"], "class": "logging.StreamHandler"},
+            "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
         },
         "loggers": {
             "django": {"handlers": ["file", "mail_admins", "console"], "level": "INFO"},
             # Django's request logger says "Invalid HTTP_HOST header" for every scanner on the
             # internet: keep it in the log file, never in an admin's inbox.
             "django.security.DisallowedHost": {"handlers": ["file"], "propagate": False},
+            # runserver's access log, kept as Django has it: on the console only. (dictConfig resets
+            # unlisted children of "django" to propagate, which would email each 500 twice.)
+            "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
             "microblog": {"handlers": ["file", "mail_admins"], "level": "INFO"},
         },
     }

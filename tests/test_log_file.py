@@ -9,6 +9,11 @@ from microblog.log import SafeExceptionReporterFilter, build_logging
 from tests.factories import UserFactory
 
 
+def read_log():
+    log_file = settings.LOG_DIR / "microblog.log"
+    return log_file.read_text() if log_file.exists() else ""
+
+
 def file_handler():
     [handler] = [h for h in logging.getLogger("django").handlers if h.name == "file"]
     return handler
@@ -39,7 +44,7 @@ def test_file_handler_comes_before_mail_so_errors_reach_disk_first():
 def test_not_found_is_logged_as_warning_in_chapter_format(client):
     client.get("/no/such/page")
 
-    last = (settings.LOG_DIR / "microblog.log").read_text().splitlines()[-1]
+    last = read_log().splitlines()[-1]
     assert " WARNING: Not Found: /no/such/page [in " in last
 
 
@@ -81,3 +86,10 @@ def test_error_email_hides_csrf_and_password_fields_of_any_view(mailoutbox):
 )
 def test_passwords_inside_urls_are_masked(value, expected):
     assert SafeExceptionReporterFilter().cleanse_setting("SOME_URL", value) == expected
+
+
+def test_runserver_access_log_is_neither_emailed_nor_in_the_log_file(mailoutbox):
+    logging.getLogger("django.server").error('"GET /errors/test HTTP/1.1" 500 550')
+
+    assert mailoutbox == []
+    assert "HTTP/1.1" not in read_log()
