@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm, UsernameField
 from django.db import IntegrityError, transaction
 
-from accounts.models import User
+from accounts.models import EMAIL_TAKEN, USERNAME_TAKEN, User
 
 
 class UniqueUsernameMixin:
@@ -13,7 +13,7 @@ class UniqueUsernameMixin:
     look-alikes such as "ａｎｔｈｏｎｙ" compare equal to "anthony".
     """
 
-    taken_messages = {"username": "Please use a different username."}
+    taken_messages = {"username": USERNAME_TAKEN}
 
     def clean_username(self):
         return self._unless_taken("username")
@@ -42,25 +42,20 @@ class UniqueUsernameMixin:
             taken = [f for f in self.taken_messages if self._taken(f, self.cleaned_data[f])]
             if not taken:
                 raise
-            if self.instance.pk:
-                # Validation copied the refused values onto the instance: show what is stored.
-                self.instance.refresh_from_db()
             for field in taken:
                 self.add_error(field, self.taken_messages[field])
             return None
 
 
 class RegistrationForm(UniqueUsernameMixin, UserCreationForm):
-    taken_messages = {
-        **UniqueUsernameMixin.taken_messages,
-        "email": "Please use a different email address.",
-    }
+    taken_messages = {**UniqueUsernameMixin.taken_messages, "email": EMAIL_TAKEN}
 
     email = forms.EmailField()
 
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ["username", "email"]
+        error_messages = {"username": {"unique": USERNAME_TAKEN}}
 
     def clean_email(self):
         return self._unless_taken("email")
@@ -71,6 +66,7 @@ class EditProfileForm(UniqueUsernameMixin, forms.ModelForm):
         model = User
         fields = ["username", "about_me"]
         field_classes = {"username": UsernameField}
+        error_messages = {"username": {"unique": USERNAME_TAKEN}}
         widgets = {"about_me": forms.Textarea(attrs={"rows": 4, "maxlength": 140})}
 
 

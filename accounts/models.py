@@ -5,6 +5,9 @@ from django.db import models
 from django.db.models.functions import Length, Lower
 from django.db.models.lookups import LessThanOrEqual
 
+USERNAME_TAKEN = "Please use a different username."
+EMAIL_TAKEN = "Please use a different email address."
+
 
 class CaseInsensitiveUserManager(UserManager):
     def get_by_natural_key(self, username):
@@ -22,11 +25,16 @@ class User(AbstractUser):
         constraints = [
             # The database, not the form, is the final word on who owns a name: the form's check
             # cannot see a concurrent request that takes the same name a moment later.
-            models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
+            models.UniqueConstraint(
+                Lower("username"),
+                name="user_username_ci_unique",
+                violation_error_message=USERNAME_TAKEN,
+            ),
             models.UniqueConstraint(
                 Lower("email"),
                 condition=~models.Q(email=""),
                 name="user_email_ci_unique",
+                violation_error_message=EMAIL_TAKEN,
             ),
             # SQLite does not enforce a varchar length; this check does, on every database.
             models.CheckConstraint(

@@ -43,7 +43,9 @@ def profile(request, username):
 
 @login_required
 def edit_profile(request):
-    form = EditProfileForm(request.POST or None, instance=request.user)
+    # Edit a fresh copy: validation writes the submitted values onto the instance, and a refused
+    # change must not show up in this page's layout as if it had been saved.
+    form = EditProfileForm(request.POST or None, instance=User.objects.get(pk=request.user.pk))
     if form.is_valid() and form.save_unless_taken():
         messages.success(request, "Your changes have been saved.")
         return redirect("edit_profile")

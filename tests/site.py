@@ -11,9 +11,12 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 # Variables that the test settings put into this process's environment.
@@ -70,12 +73,35 @@ class Site:
         return self.stderr_file.read_text()
 
 
-def production_env(tmp_path, **overrides):
+@contextmanager
+def scratch_database(tmp_path):
+    """A fresh database for a site in another process, of the kind the suite runs on.
+
+    With DATABASE_URL pointing at PostgreSQL, a new database on that server (dropped afterwards);
+    otherwise a new SQLite file.
+    """
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        yield f"sqlite:///{tmp_path / 'db.sqlite3'}"
+        return
+    server = urllib.parse.urlsplit(url)
+    name = f"microblog_site_{uuid.uuid4().hex[:12]}"
+    admin_url = server._replace(path="/postgres").geturl()
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield server._replace(path=f"/{name}").geturl()
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def production_env(tmp_path, database_url, **overrides):
     """Settings of a production site, with everything it writes kept inside tmp_path."""
     return {
         "DEBUG": "off",
         "SECRET_KEY": PRODUCTION_SECRET_KEY,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DATABASE_URL": database_url,
         "LOG_DIR": tmp_path / "logs",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "ADMINS": "admin@example.com",
@@ -87,7 +113,14 @@ def production_env(tmp_path, **overrides):
 @contextmanager
 def running_site(tmp_path, workers=1, scheme="http", gunicorn_args=(), **overrides):
     """Migrate, seed and collect static files, then serve the site with gunicorn."""
-    env = production_env(tmp_path, **overrides)
+    with scratch_database(tmp_path) as database_url:
+        env = production_env(tmp_path, database_url, **overrides)
+        with _gunicorn(tmp_path, env, workers, scheme, gunicorn_args) as site:
+            yield site
+
+
+@contextmanager
+def _gunicorn(tmp_path, env, workers, scheme, gunicorn_args):
     for command in (["migrate"], ["seed_demo"], ["collectstatic", "--noinput"]):
         done = manage(*command, **env)
         assert done.returncode == 0, done.stderr

@@ -113,18 +113,25 @@ def test_race_loser_sees_form_error_and_nothing_changes(user):
     assert form.save_unless_taken() is None
 
     assert form.errors == {"username": [TAKEN]}
-    assert user.username == "susan"
     assert User.objects.get(pk=user.pk).username == "susan"
 
 
-def test_race_through_the_site_gives_form_error_not_500(logged_in, user, monkeypatch):
-    validate = EditProfileForm._post_clean
+@pytest.mark.parametrize(
+    "step",
+    [
+        "clean_username",  # the winner commits before model validation: it sees the row
+        "_post_clean",  # the winner commits after all validation: the database refuses the save
+    ],
+)
+def test_race_through_the_site_gives_form_error_not_500(logged_in, user, monkeypatch, step):
+    validation_step = getattr(EditProfileForm, step)
 
     def validate_then_lose_the_race(form):
-        validate(form)
-        UserFactory(username=form.cleaned_data["username"])
+        result = validation_step(form)
+        UserFactory(username="NewName")
+        return result
 
-    monkeypatch.setattr(EditProfileForm, "_post_clean", validate_then_lose_the_race)
+    monkeypatch.setattr(EditProfileForm, step, validate_then_lose_the_race)
 
     response = edit(logged_in, username="newname", about_me="changed")
 
@@ -134,4 +141,4 @@ def test_race_through_the_site_gives_form_error_not_500(logged_in, user, monkeyp
     user.refresh_from_db()
     assert (user.username, user.about_me) == ("susan", "I like posting.")
     # The request's transaction stayed usable: the winner's row is there.
-    assert User.objects.filter(username="newname").exclude(pk=user.pk).exists()
+    assert User.objects.filter(username="NewName").exists()

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from microblog.management.commands.seed_demo import DEMO_PASSWORD
+from microblog.demo import DEMO_PASSWORD
 from tests.site import Browser, free_port, running_site
 
 pytestmark = pytest.mark.slow

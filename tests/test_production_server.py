@@ -6,7 +6,7 @@ import urllib.request
 
 import pytest
 
-from microblog.management.commands.seed_demo import DEMO_PASSWORD
+from microblog.demo import DEMO_PASSWORD
 from tests.site import Browser, running_site
 
 pytestmark = pytest.mark.slow

@@ -5,14 +5,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import User
+from microblog.demo import DEMO_PASSWORD, DEMO_USERS, WORDS
 from microblog.models import Post
-
-DEMO_PASSWORD = "microblog-demo"  # noqa: S105 (published in the README, local demo only)
-DEMO_USERS = {
-    "susan": "Loves long walks and short posts.",
-    "john": "Here for the error pages.",
-}
-WORDS = "the a quick brown fox jumps over lazy dog error page log email admin django".split()  # noqa: SIM905
 
 
 class Command(BaseCommand):

@@ -1,0 +1,18 @@
+"""Several gunicorn workers, two users renaming themselves to the same name at the same moment."""
+
+import pytest
+
+from bench.rename_race import rename_race
+from tests.site import running_site
+
+pytestmark = pytest.mark.slow
+
+ROUNDS = 40
+
+
+def test_racing_renames_never_500_and_leave_exactly_one_owner(tmp_path):
+    with running_site(tmp_path, workers=4) as site:
+        rounds, server_errors, one_owner = rename_race(site.url, ROUNDS)
+
+    assert (rounds, server_errors, one_owner) == (ROUNDS, 0, ROUNDS)
+    assert "database is locked" not in site.log()
