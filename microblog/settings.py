@@ -3,6 +3,7 @@
 Every variable is read once, here, with its cast and default beside it. The README lists them.
 """
 
+import subprocess
 from pathlib import Path
 
 import environ
@@ -42,11 +43,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_guid",
     "accounts",
     "microblog",
 ]
 
 MIDDLEWARE = [
+    # First, so that everything after it, errors included, knows the request id.
+    "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -73,7 +77,7 @@ TEMPLATES = [
     },
 ]
 
-# --- Database --------------------------------------------------------------------------------
+# --- Database and cache ----------------------------------------------------------------------
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 # A failing request rolls back all of its database work, as the chapter's 500 handler does.
@@ -90,6 +94,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# Shared by all worker processes (and machines): the error-email throttle lives here.
+if env("REDIS_URL", default=""):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env("REDIS_URL"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "microblog_cache",
+        }
+    }
 
 # --- Accounts --------------------------------------------------------------------------------
 
@@ -159,9 +179,39 @@ EMAIL_SUBJECT_PREFIX = "[microblog] "
 
 # --- Errors and logging ----------------------------------------------------------------------
 
+
+def git_release():
+    """The short commit of this checkout, when it is one and git is at hand."""
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
+            cwd=BASE_DIR,
+            capture_output=True,
+            text=True,
+            timeout=5,
+        )
+    except OSError:
+        return "unknown"
+    return done.stdout.strip() if done.returncode == 0 else "unknown"
+
+
+# Every error email's subject says which site it comes from.
+ENVIRONMENT = env("ENVIRONMENT", default="development" if DEBUG else "production")
+RELEASE = env("RELEASE", default="") or git_release()
+EMAIL_SUBJECT_PREFIX = f"[microblog {ENVIRONMENT} {RELEASE}] "
+
+# Each request gets a short id (or keeps a well-formed incoming X-Request-ID), returned in the
+# response, shown on the 500 page and written on every log line and error email of the request.
+DJANGO_GUID = {"GUID_HEADER_NAME": "X-Request-ID", "UUID_LENGTH": 8, "EXPOSE_HEADER": False}
+
 DEFAULT_EXCEPTION_REPORTER_FILTER = "microblog.log.SafeExceptionReporterFilter"
 LOG_DIR = Path(env("LOG_DIR", default=str(BASE_DIR / "logs")))
-LOGGING = build_logging(LOG_DIR)
+LOGGING = build_logging(
+    LOG_DIR,
+    to_stdout=env.bool("LOG_TO_STDOUT", default=False),
+    # Repeats of one error within this many seconds send a single email.
+    email_window=env.int("ERROR_EMAIL_WINDOW", default=600),
+)
 
 # --- Deployment (HTTPS) ----------------------------------------------------------------------
 

@@ -14,12 +14,14 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler500 = views.server_error
+
 if settings.DEBUG:
     # With DEBUG on Django shows its debug pages instead of 404.html and 500.html:
     # these URLs show the pages that users will see in production.
     urlpatterns += [
         path("errors/404", defaults.page_not_found, {"exception": Http404()}),
-        path("errors/500", defaults.server_error),
+        path("errors/500", views.server_error),
     ]
 
 if settings.DEBUG_TOOLBAR:

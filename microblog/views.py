@@ -1,6 +1,10 @@
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.csrf import requires_csrf_token
+from django_guid import get_guid
 
 from microblog.models import Post
 
@@ -17,3 +21,14 @@ def index(request):
 def raise_test_error(request):
     """Fail on purpose, so that staff can check error emails and the log file end to end."""
     raise RuntimeError(f"Test error requested by {request.user.username}")
+
+
+@requires_csrf_token
+def server_error(request):
+    """Django's 500 view, plus the request id so that users can quote it to the admins.
+
+    Like Django's, it renders 500.html without a request context: whatever broke the request
+    (the database, the session, a context processor) must not break its error page too.
+    """
+    page = loader.get_template("500.html").render({"request_id": get_guid()})
+    return HttpResponseServerError(page)

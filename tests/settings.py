@@ -19,3 +19,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 # Serve static files from the finders, as runserver does, instead of a collected STATIC_ROOT.
 WHITENOISE_AUTOREFRESH = True
+# One process: a local-memory cache, emptied before each test (see conftest.py).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

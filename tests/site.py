@@ -67,7 +67,10 @@ class Site:
     stderr_file: Path
 
     def log(self):
-        return self.log_file.read_text() if self.log_file.exists() else ""
+        """The whole log, rotated files included, oldest first."""
+        files = self.log_file.parent.glob(self.log_file.name + "*")
+        rotated = sorted(files, key=lambda f: -int(f.suffix[1:]) if f.suffix[1:].isdigit() else 0)
+        return "".join(f.read_text() for f in rotated if f.suffix != ".lock")
 
     def stderr(self):
         return self.stderr_file.read_text()

@@ -1,6 +1,9 @@
-"""With DEBUG off, an unhandled error reaches the admins by real email and the log file."""
+"""With DEBUG off, an unhandled error reaches the admins by real email and the log file, without
+slowing the user's 500 page, flooding the inbox or leaking credentials."""
 
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -14,37 +17,47 @@ def body_of(message):
     return message.get_body(preferencelist=("plain",)).get_content()
 
 
-def test_unhandled_error_gives_500_page_one_email_and_a_log_line(tmp_path, smtp_server):
-    with running_site(tmp_path, EMAIL_URL=smtp_server.url) as site:
-        browser = Browser(site.url)
-        browser.log_in("admin", DEMO_PASSWORD)
+def admin_browser(site):
+    browser = Browser(site.url)
+    browser.log_in("admin", DEMO_PASSWORD)
+    return browser
 
-        status, page = browser.get("/errors/test")
 
+def test_error_gives_500_page_with_reference_one_email_and_log_line(tmp_path, smtp_server):
+    with running_site(tmp_path, EMAIL_URL=smtp_server.url, RELEASE="r123") as site:
+        status, page = admin_browser(site).get("/errors/test")
+
+        [request_id] = re.findall(r"Error reference: <code>(\w+)</code>", page)
         assert status == 500
         assert "An unexpected error has occurred" in page
         [email] = smtp_server.wait_for(1)
         assert email["To"] == "admin@example.com"
         assert email["From"] == "microblog@example.com"
-        assert "ERROR" in email["Subject"]
-        assert "Internal Server Error: /errors/test" in email["Subject"]
+        assert email["Subject"] == (
+            "[microblog production r123] ERROR (EXTERNAL IP): "
+            f"Internal Server Error: /errors/test [req {request_id}]"
+        )
         body = body_of(email)
         assert "Traceback (most recent call last):" in body
         assert "Exception Value: Test error requested by admin" in body
         assert re.search(
-            r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} ERROR: Internal Server Error: /errors/test "
-            r"\[in .+:\d+\]$",
+            r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} ERROR: "
+            rf"\[req {request_id}\] Internal Server Error: /errors/test \[in .+:\d+\]$",
             site.log(),
             re.MULTILINE,
         )
         assert "RuntimeError: Test error requested by admin" in site.log()
 
 
-def test_startup_is_logged_once_in_the_chapter_format(tmp_path):
-    with running_site(tmp_path, EMAIL_URL="consolemail://") as site:
+def test_startup_is_logged_once_with_environment_and_release(tmp_path):
+    env = {"EMAIL_URL": "consolemail://", "ENVIRONMENT": "staging", "RELEASE": "r123"}
+    with running_site(tmp_path, **env) as site:
         Browser(site.url).get("/login")
         startups = re.findall(
-            r"^.* INFO: Microblog startup \[in .+wsgi\.py:\d+\]$", site.log(), re.M
+            r"^.* INFO: Microblog startup \(environment staging, release r123\) "
+            r"\[in .+wsgi\.py:\d+\]$",
+            site.log(),
+            re.MULTILINE,
         )
 
     assert len(startups) == 1
@@ -59,8 +72,7 @@ def test_error_email_and_log_carry_no_secrets(tmp_path, smtp_server):
         "license_key": "key-value-789",
     }
     with running_site(tmp_path, EMAIL_URL=smtp_server.url) as site:
-        browser = Browser(site.url)
-        browser.log_in("admin", DEMO_PASSWORD)
+        browser = admin_browser(site)
         status, _ = browser.post(
             "/errors/test?q=visible-query",
             secrets | {"about_me": "visible-field"},
@@ -82,17 +94,59 @@ def test_error_email_and_log_carry_no_secrets(tmp_path, smtp_server):
         assert "visible-query" in body_of(email)
 
 
-def test_with_mail_server_down_users_still_get_500_page_and_log_has_error(tmp_path):
+def test_slow_mail_server_does_not_hold_up_the_500_page(tmp_path, smtp_server):
+    smtp_server.held.clear()  # the mail server answers nothing until we say so
+    with running_site(tmp_path, EMAIL_URL=smtp_server.url) as site:
+        status, page = admin_browser(site).get("/errors/test")
+
+        # The user has the page while the email is still waiting for the mail server.
+        assert status == 500
+        assert "An unexpected error has occurred" in page
+        assert smtp_server.messages == []
+        # The server stops with the email still queued: it is delivered before the worker exits.
+        threading.Timer(1.0, smtp_server.held.set).start()
+
+    assert len(smtp_server.wait_for(1, quiet=0)) == 1
+
+
+def test_with_mail_server_down_500_page_and_log_still_work_and_failure_is_logged_once(tmp_path):
     dead = f"smtp://127.0.0.1:{free_port()}"
     with running_site(tmp_path, EMAIL_URL=dead) as site:
-        browser = Browser(site.url)
-        browser.log_in("admin", DEMO_PASSWORD)
+        browser = admin_browser(site)
 
         status, page = browser.get("/errors/test")
 
         assert status == 500
         assert "An unexpected error has occurred" in page
-        assert "ERROR: Internal Server Error: /errors/test" in site.log()
-        assert "ConnectionRefusedError" in site.stderr()
+        assert "ERROR: [req " in site.log()
+        assert "Internal Server Error: /errors/test" in site.log()
         # The worker survived: the site still answers.
         assert browser.get("/")[0] == 200
+    failures = re.findall(r"Could not send the error email to ADMINS: .*Connection", site.log())
+    assert len(failures) == 1
+
+
+def test_many_workers_send_one_email_for_a_burst_of_the_same_error(tmp_path, smtp_server):
+    with running_site(tmp_path, workers=3, EMAIL_URL=smtp_server.url) as site:
+        browsers = [admin_browser(site) for _ in range(4)]
+        with ThreadPoolExecutor(len(browsers)) as pool:
+            statuses = list(pool.map(lambda b: b.get("/errors/test")[0], browsers * 3))
+
+        assert statuses == [500] * 12
+        assert len(smtp_server.wait_for(1, quiet=2)) == 1
+        assert site.log().count("Internal Server Error: /errors/test") == 12
+
+
+def test_after_the_window_the_next_email_counts_the_repeats(tmp_path, smtp_server):
+    with running_site(tmp_path, EMAIL_URL=smtp_server.url, ERROR_EMAIL_WINDOW=2) as site:
+        browser = admin_browser(site)
+        for _ in range(5):
+            browser.get("/errors/test")
+        # The window closes (the database cache counts whole seconds).
+        [first] = smtp_server.wait_for(1, quiet=3.5)
+
+        browser.get("/errors/test")
+
+        first_again, second = smtp_server.wait_for(2)
+    assert "more since the last email" not in first["Subject"]
+    assert second["Subject"].endswith("(+4 more since the last email)")

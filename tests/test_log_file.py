@@ -1,12 +1,19 @@
+"""The log file: the chapter's format and rotation, request ids, nothing forged, nothing leaked."""
+
 import logging
-from logging.handlers import RotatingFileHandler
+import os
+import stat
+import subprocess
+import sys
 
 import pytest
+from concurrent_log_handler import ConcurrentRotatingFileHandler
 from django.conf import settings
 from django.test import Client
 
-from microblog.log import SafeExceptionReporterFilter, build_logging
-from tests.factories import UserFactory
+from microblog.log import build_logging
+
+pytestmark = pytest.mark.django_db
 
 
 def read_log():
@@ -14,82 +21,103 @@ def read_log():
     return log_file.read_text() if log_file.exists() else ""
 
 
-def file_handler():
-    [handler] = [h for h in logging.getLogger("django").handlers if h.name == "file"]
+def log_handler():
+    [handler] = [h for h in logging.getLogger("django").handlers if h.name == "log"]
     return handler
 
 
 def test_log_file_rotates_by_size_as_in_the_chapter():
-    handler = file_handler()
+    handler = log_handler()
 
-    assert isinstance(handler, RotatingFileHandler)
+    assert isinstance(handler, ConcurrentRotatingFileHandler)
     assert handler.baseFilename == str(settings.LOG_DIR / "microblog.log")
     assert (handler.maxBytes, handler.backupCount) == (10 * 1024, 10)
     assert handler.level == logging.INFO
 
 
-def test_log_directory_is_created_if_missing(tmp_path):
+def test_log_directory_is_created_if_missing_and_closed_to_others(tmp_path):
     build_logging(tmp_path / "new" / "logs")
 
-    assert (tmp_path / "new" / "logs").is_dir()
+    mode = (tmp_path / "new" / "logs").stat().st_mode
+    assert stat.S_ISDIR(mode)
+    assert mode & stat.S_IRWXO == 0
 
 
-def test_file_handler_comes_before_mail_so_errors_reach_disk_first():
-    names = [h.name for h in logging.getLogger("django").handlers]
-
-    assert names.index("file") < names.index("mail_admins")
-
-
-@pytest.mark.django_db
-def test_not_found_is_logged_as_warning_in_chapter_format(client):
+def test_log_file_is_not_readable_by_other_users(client):
     client.get("/no/such/page")
 
+    assert (settings.LOG_DIR / "microblog.log").stat().st_mode & stat.S_IRWXO == 0
+
+
+def test_log_handler_comes_before_mail_so_errors_are_on_record_first():
+    names = [h.name for h in logging.getLogger("django").handlers]
+
+    assert names.index("log") < names.index("mail_admins")
+
+
+def test_not_found_is_logged_in_chapter_format_with_request_id(client):
+    response = client.get("/no/such/page")
+
+    request_id = response.headers["X-Request-ID"]
     last = read_log().splitlines()[-1]
-    assert " WARNING: Not Found: /no/such/page [in " in last
+    assert f" WARNING: [req {request_id}] Not Found: /no/such/page [in " in last
 
 
-@pytest.mark.django_db
-def test_bad_host_is_logged_but_never_emailed(mailoutbox):
+def test_control_characters_in_a_path_cannot_forge_a_log_line(client):
+    client.get("/user/x%0D%0A2000-01-01 00:00:00,000 ERROR: forged%E2%80%A8line")
+
+    log = read_log()
+    assert not any(line.startswith("2000-01-01") for line in log.splitlines())
+    assert r"/user/x\r\n2000-01-01 00:00:00,000 ERROR: forged\u2028line" in log
+
+
+def test_bad_host_is_answered_400_and_logged_but_never_emailed(sent_emails):
     response = Client(HTTP_HOST="evil.example").get("/login")
 
     assert response.status_code == 400
-    assert mailoutbox == []
-    assert (
-        "Invalid HTTP_HOST header: 'evil.example'"
-        in (settings.LOG_DIR / "microblog.log").read_text()
-    )
+    assert sent_emails() == []
+    assert "Invalid HTTP_HOST header: 'evil.example'" in read_log()
 
 
-@pytest.mark.django_db
-def test_error_email_hides_csrf_and_password_fields_of_any_view(mailoutbox):
-    client = Client(raise_request_exception=False, enforce_csrf_checks=False)
-    client.force_login(UserFactory(is_staff=True))
-    client.cookies["csrftoken"] = "csrf-cookie-value-0123456789abcdef"
-
-    client.post("/errors/test", {"password": "pw-value", "csrfmiddlewaretoken": "form-token"})
-
-    [email] = mailoutbox
-    for value in ["pw-value", "form-token", "csrf-cookie-value", client.cookies["sessionid"].value]:
-        assert value not in email.body
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("postgres://app:s3cret@db:5432/app", "postgres://app:********************@db:5432/app"),
-        (
-            "smtp+tls://me%40x.org:pw@mail:587",
-            "smtp+tls://me%40x.org:********************@mail:587",
-        ),
-        ("https://example.com/path", "https://example.com/path"),
-    ],
-)
-def test_passwords_inside_urls_are_masked(value, expected):
-    assert SafeExceptionReporterFilter().cleanse_setting("SOME_URL", value) == expected
-
-
-def test_runserver_access_log_is_neither_emailed_nor_in_the_log_file(mailoutbox):
+def test_runserver_access_log_is_neither_emailed_nor_in_the_log_file(sent_emails):
     logging.getLogger("django.server").error('"GET /errors/test HTTP/1.1" 500 550')
 
-    assert mailoutbox == []
+    assert sent_emails() == []
     assert "HTTP/1.1" not in read_log()
+
+
+WRITER = """
+import logging, logging.config, sys
+from pathlib import Path
+from microblog.log import build_logging
+config = build_logging(Path(sys.argv[1]), max_bytes=4096, backups=1000)
+config["handlers"]["log"]["filters"] = []
+config["formatters"]["chapter7"] = {"format": "%(message)s"}
+config["loggers"] = {"writer": {"handlers": ["log"], "level": "INFO"}}
+logging.config.dictConfig(config)
+for n in range(int(sys.argv[3])):
+    logging.getLogger("writer").info("writer %s line %05d %s", sys.argv[2], n, "x" * 40)
+"""
+
+
+@pytest.mark.slow
+def test_rotation_with_several_processes_loses_and_splits_no_line(tmp_path):
+    processes, lines = 4, 5000
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, tmp_path, str(p), str(lines)],
+            cwd=settings.BASE_DIR,
+            env=os.environ | {"PYTHONPATH": "."},
+        )
+        for p in range(processes)
+    ]
+    assert [w.wait(timeout=300) for w in writers] == [0] * processes
+
+    files = list(tmp_path.glob("microblog.log*"))
+    written = [line for f in files for line in f.read_text().splitlines()]
+    assert len(files) > 10  # it did rotate, many times
+    expected = {
+        f"writer {p} line {n:05d} {'x' * 40}" for p in range(processes) for n in range(lines)
+    }
+    assert len(written) == len(expected)
+    assert set(written) == expected
