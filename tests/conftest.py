@@ -1,15 +1,9 @@
-import asyncio
-import threading
-import time
-from email import message_from_bytes, policy
-
 import pytest
-from aiosmtpd.controller import Controller
 from django.core.cache import cache
 
 from microblog.log import AdminEmailHandler
 from tests.factories import UserFactory
-from tests.site import free_port
+from tests.site import smtp_sink
 
 
 @pytest.fixture(autouse=True)
@@ -45,38 +39,8 @@ def logged_in(client, user):
     return client
 
 
-class Inbox:
-    """An aiosmtpd handler that keeps every message a real SMTP client delivers to it.
-
-    While `held` is cleared, it answers no delivery: a mail server that is slow to respond.
-    """
-
-    def __init__(self):
-        self.messages = []
-        self.held = threading.Event()
-        self.held.set()
-
-    async def handle_DATA(self, server, session, envelope):
-        while not self.held.is_set():
-            await asyncio.sleep(0.05)
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 Message accepted for delivery"
-
-    def wait_for(self, count, timeout=15, quiet=1.0):
-        """The messages, once `count` have come and then `quiet` seconds passed with no more."""
-        deadline = time.monotonic() + timeout
-        while len(self.messages) < count and time.monotonic() < deadline:
-            time.sleep(0.05)
-        time.sleep(quiet)
-        return list(self.messages)
-
-
 @pytest.fixture
 def smtp_server():
     """A real SMTP server on a free loopback port; its URL is the site's EMAIL_URL."""
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    inbox.url = f"smtp://127.0.0.1:{controller.port}"
-    yield inbox
-    controller.stop()
+    with smtp_sink() as inbox:
+        yield inbox

@@ -1,5 +1,6 @@
-"""Run the real site in other processes: manage.py commands and gunicorn, with DEBUG off."""
+"""Run the real site in other processes (manage.py, gunicorn with DEBUG off), and talk to it."""
 
+import asyncio
 import http.cookiejar
 import os
 import re
@@ -7,6 +8,7 @@ import socket
 import ssl
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -14,9 +16,11 @@ import urllib.request
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
+from email import message_from_bytes, policy
 from pathlib import Path
 
 import psycopg
+from aiosmtpd.controller import Controller
 
 ROOT = Path(__file__).resolve().parent.parent
 # Variables that the test settings put into this process's environment.
@@ -147,6 +151,48 @@ def _gunicorn(tmp_path, env, workers, scheme, gunicorn_args):
         finally:
             process.terminate()
             process.wait(timeout=30)
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message a real SMTP client delivers to it.
+
+    It takes `delay` seconds to answer each delivery, and answers none while `held` is cleared:
+    a mail server that is slow to respond.
+    """
+
+    def __init__(self, delay=0):
+        self.delay = delay
+        self.messages = []
+        self.held = threading.Event()
+        self.held.set()
+
+    async def handle_DATA(self, server, session, envelope):
+        await asyncio.sleep(self.delay)
+        while not self.held.is_set():
+            await asyncio.sleep(0.05)
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+    def wait_for(self, count, timeout=15, quiet=1.0):
+        """The messages, once `count` have come and then `quiet` seconds passed with no more."""
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(quiet)
+        return list(self.messages)
+
+
+@contextmanager
+def smtp_sink(delay=0):
+    """A real SMTP server (aiosmtpd) on a free loopback port; `.url` is its EMAIL_URL."""
+    inbox = Inbox(delay)
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    inbox.url = f"smtp://127.0.0.1:{controller.port}"
+    try:
+        yield inbox
+    finally:
+        controller.stop()
 
 
 class Browser:
