@@ -2,7 +2,7 @@
 PYTHON ?= python3
 BIN := .venv/bin
 
-.PHONY: run test lint format mailsink
+.PHONY: run test production lint format mailsink
 
 .venv/installed: pyproject.toml
 	$(PYTHON) -m venv .venv
@@ -17,6 +17,14 @@ run: .venv/installed
 
 test: .venv/installed
 	$(BIN)/python -m pytest
+
+# The site as production runs it: DEBUG off, gunicorn (gunicorn.conf.py), whitenoise. Settings come
+# from the real environment; see the README's "Running in production".
+production: export PRODUCTION_SERVER = on
+production: .venv/installed
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/gunicorn microblog.wsgi
 
 lint: .venv/installed
 	$(BIN)/ruff check .

@@ -3,6 +3,7 @@
 Every variable is read once, here, with its cast and default beside it. The README lists them.
 """
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -14,12 +15,19 @@ from microblog.log import build_logging
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
+debug_in_real_environment = "DEBUG" in os.environ
 # read_env() never overwrites a variable that is already set: the real environment wins.
 env.read_env(BASE_DIR / ".env")
 
 # --- Core ------------------------------------------------------------------------------------
 
 DEBUG = env.bool("DEBUG", default=False)
+if DEBUG and not debug_in_real_environment and env.bool("PRODUCTION_SERVER", default=False):
+    raise ImproperlyConfigured(
+        "This is a production start and DEBUG is on only because the development "
+        ".env says so: .env must not configure a production site. Set DEBUG=off and the "
+        "production settings in the real environment (or DEBUG=on there, if you mean it)."
+    )
 SECRET_KEY = env("SECRET_KEY")
 if not DEBUG and SECRET_KEY.startswith("django-insecure-"):
     raise ImproperlyConfigured(

@@ -5,6 +5,7 @@ import http.cookiejar
 import os
 import re
 import socket
+import sqlite3
 import ssl
 import subprocess
 import sys
@@ -67,8 +68,10 @@ def wait_for_port(port, process, timeout=30):
 @dataclass
 class Site:
     url: str
+    database_url: str
     log_file: Path
     stderr_file: Path
+    stdout_file: Path
 
     def log(self):
         """The whole log, rotated files included, oldest first."""
@@ -78,6 +81,9 @@ class Site:
 
     def stderr(self):
         return self.stderr_file.read_text()
+
+    def stdout(self):
+        return self.stdout_file.read_text()
 
 
 @contextmanager
@@ -101,6 +107,17 @@ def scratch_database(tmp_path):
     finally:
         with psycopg.connect(admin_url, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def break_table(database_url, table):
+    """Rename a table away, so that every query on it fails: a fault injected into the database."""
+    statement = f'ALTER TABLE "{table}" RENAME TO "{table}_broken"'
+    if database_url.startswith("sqlite:///"):
+        with sqlite3.connect(urllib.parse.urlsplit(database_url).path) as connection:
+            connection.execute(statement)
+    else:
+        with psycopg.connect(database_url, autocommit=True) as connection:
+            connection.execute(statement)
 
 
 def production_env(tmp_path, database_url, **overrides):
@@ -132,22 +149,23 @@ def _gunicorn(tmp_path, env, workers, scheme, gunicorn_args):
         done = manage(*command, **env)
         assert done.returncode == 0, done.stderr
     port = free_port()
-    stderr_file = tmp_path / "gunicorn.stderr"
-    with stderr_file.open("w") as stderr:
+    stdout_file, stderr_file = tmp_path / "gunicorn.stdout", tmp_path / "gunicorn.stderr"
+    with stdout_file.open("w") as stdout, stderr_file.open("w") as stderr:
         command = [sys.executable, "-m", "gunicorn", "microblog.wsgi"]
         command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers), *gunicorn_args]
         process = subprocess.Popen(
             command,
             cwd=ROOT,
             env=site_env(**env),
-            stdout=subprocess.DEVNULL,
+            stdout=stdout,
             stderr=stderr,
             start_new_session=True,
         )
         try:
             wait_for_port(port, process)
             url = f"{scheme}://127.0.0.1:{port}"
-            yield Site(url, Path(env["LOG_DIR"]) / "microblog.log", stderr_file)
+            log_file = Path(env["LOG_DIR"]) / "microblog.log"
+            yield Site(url, env["DATABASE_URL"], log_file, stderr_file, stdout_file)
         finally:
             process.terminate()
             process.wait(timeout=30)

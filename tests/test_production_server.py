@@ -1,13 +1,25 @@
 """gunicorn serves the site with DEBUG off: static files, its own TLS, or behind a TLS proxy."""
 
+import os
 import re
+import signal
 import subprocess
+import sys
 import urllib.request
 
 import pytest
 
 from microblog.demo import DEMO_PASSWORD
-from tests.site import Browser, running_site
+from tests.site import (
+    ROOT,
+    Browser,
+    free_port,
+    manage,
+    production_env,
+    running_site,
+    site_env,
+    wait_for_port,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -86,3 +98,60 @@ def test_behind_tls_proxy_plain_http_redirect_is_a_setting(tmp_path, redirect):
         assert plain[1]["Location"].startswith("https://127.0.0.1")
     else:
         assert plain[0] == 200
+
+
+def test_make_production_migrates_collects_and_serves_with_access_log(tmp_path):
+    """The README's production command, as an operator runs it."""
+    port = free_port()
+    env = production_env(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite3'}", PORT=port)
+    stdout = tmp_path / "stdout"
+    with stdout.open("w") as out:
+        server = subprocess.Popen(
+            ["make", "production"],
+            cwd=ROOT,
+            env=site_env(**env),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            wait_for_port(port, server, timeout=120)
+            status, headers, page = fetch(f"http://127.0.0.1:{port}/login")
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=60)
+
+    assert status == 200
+    assert re.search(rb'href="/static/css/site\.[0-9a-f]{12}\.css"', page)
+    request_id = headers["X-Request-ID"]
+    assert '"GET /login HTTP/1.1" 200' in stdout.read_text()
+    assert f"req={request_id}" in stdout.read_text()
+
+
+def test_production_start_refuses_debug_that_only_dotenv_asks_for(tmp_path):
+    env = site_env(LOG_DIR=tmp_path)  # DEBUG not set: .env would turn it on
+    done = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "microblog.wsgi", "--bind", f"127.0.0.1:{free_port()}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert done.returncode != 0
+    assert "DEBUG is on only because the development .env says so" in done.stderr
+
+
+def test_production_start_allows_debug_asked_for_in_the_real_environment(tmp_path):
+    done = manage("check", PRODUCTION_SERVER="on", DEBUG="on", LOG_DIR=tmp_path)
+
+    assert done.returncode == 0, done.stderr
+
+
+def test_log_to_stdout_sends_the_log_lines_there_instead_of_the_file(tmp_path):
+    with running_site(tmp_path, LOG_TO_STDOUT="on", EMAIL_URL="consolemail://") as site:
+        fetch(site.url + "/no/such/page")
+
+    assert not (tmp_path / "logs" / "microblog.log").exists()
+    assert re.search(r" WARNING: \[req \w+\] Not Found: /no/such/page \[in ", site.stdout())
