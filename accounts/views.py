@@ -1,15 +1,19 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts.forms import EditProfileForm, LoginForm, RegistrationForm
 from accounts.models import User
+from microblog.models import listings_version
 
 POSTS_PER_PAGE = 25
 
 
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
 class LoginView(auth_views.LoginView):
     """Django's login (safe `next` handling included), with the tutorial's "remember me"."""
 
@@ -35,12 +39,19 @@ def register(request):
     return render(request, "accounts/register.html", {"form": form})
 
 
+@transaction.non_atomic_requests
 def profile(request, username):
     user = get_object_or_404(User, username=username)
-    posts = user.posts.select_related("author")[:POSTS_PER_PAGE]
-    return render(request, "accounts/profile.html", {"profile_user": user, "posts": posts})
+    context = {
+        "profile_user": user,
+        "posts": user.posts.for_listing()[:POSTS_PER_PAGE],
+        "listings_version": listings_version(),
+        "list_name": f"user-{user.pk}",
+    }
+    return render(request, "accounts/profile.html", context)
 
 
+@transaction.non_atomic_requests  # its one write is atomic: see save_unless_taken()
 @login_required
 def edit_profile(request):
     # Edit a fresh copy: validation writes the submitted values onto the instance, and a refused

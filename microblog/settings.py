@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+FORM_RENDERER = "microblog.forms.FormRenderer"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -89,7 +90,13 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 # A failing request rolls back all of its database work, as the chapter's 500 handler does.
+# Views that only read (or make one write) opt out with @transaction.non_atomic_requests: on
+# SQLite each transaction takes the write lock (IMMEDIATE, below), which would serialize them.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Keep connections open between requests (opening one, and on SQLite its PRAGMAs, costs more
+# than many a page), checking them before reuse.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several worker processes share one SQLite file: WAL lets readers run beside a writer,
     # IMMEDIATE takes the write lock at BEGIN (so a transaction never fails half-way on an
@@ -99,9 +106,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # Shared by all worker processes (and machines): the error-email throttle lives here.
 if env("REDIS_URL", default=""):

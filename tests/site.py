@@ -68,10 +68,15 @@ def wait_for_port(port, process, timeout=30):
 @dataclass
 class Site:
     url: str
-    database_url: str
+    env: dict
+    pid: int
     log_file: Path
     stderr_file: Path
     stdout_file: Path
+
+    @property
+    def database_url(self):
+        return self.env["DATABASE_URL"]
 
     def log(self):
         """The whole log, rotated files included, oldest first."""
@@ -135,19 +140,19 @@ def production_env(tmp_path, database_url, **overrides):
 
 
 @contextmanager
-def running_site(tmp_path, workers=1, scheme="http", gunicorn_args=(), **overrides):
+def running_site(tmp_path, workers=1, scheme="http", gunicorn_args=(), seed_args=(), **overrides):
     """Migrate, seed and collect static files, then serve the site with gunicorn."""
     with scratch_database(tmp_path) as database_url:
         env = production_env(tmp_path, database_url, **overrides)
+        for command in (["migrate"], ["seed_demo", *seed_args], ["collectstatic", "--noinput"]):
+            done = manage(*command, **env)
+            assert done.returncode == 0, done.stderr
         with _gunicorn(tmp_path, env, workers, scheme, gunicorn_args) as site:
             yield site
 
 
 @contextmanager
 def _gunicorn(tmp_path, env, workers, scheme, gunicorn_args):
-    for command in (["migrate"], ["seed_demo"], ["collectstatic", "--noinput"]):
-        done = manage(*command, **env)
-        assert done.returncode == 0, done.stderr
     port = free_port()
     stdout_file, stderr_file = tmp_path / "gunicorn.stdout", tmp_path / "gunicorn.stderr"
     with stdout_file.open("w") as stdout, stderr_file.open("w") as stderr:
@@ -165,7 +170,7 @@ def _gunicorn(tmp_path, env, workers, scheme, gunicorn_args):
             wait_for_port(port, process)
             url = f"{scheme}://127.0.0.1:{port}"
             log_file = Path(env["LOG_DIR"]) / "microblog.log"
-            yield Site(url, env["DATABASE_URL"], log_file, stderr_file, stdout_file)
+            yield Site(url, env, process.pid, log_file, stderr_file, stdout_file)
         finally:
             process.terminate()
             process.wait(timeout=30)

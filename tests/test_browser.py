@@ -88,12 +88,12 @@ def test_chapter_7_in_a_real_browser(tmp_path, smtp_server, chromium):
 
         # A server fault: the custom 500 page, with a reference the admin's email carries too.
         break_table(site.database_url, "microblog_post")
-        response = page.goto("/")
+        response = page.goto("/user/bob")
         assert response.status == 500
         expect(page.get_by_role("heading", name="An unexpected error has occurred")).to_be_visible()
         reference = re.search(r"Error reference: (\w+)", page.inner_text("main")).group(1)
         screenshot(page, "4-server-error")
 
         [email] = smtp_server.wait_for(1)
-        assert email["Subject"].endswith(f"Internal Server Error: / [req {reference}]")
+        assert email["Subject"].endswith(f"Internal Server Error: /user/bob [req {reference}]")
         assert "microblog_post" in email.get_body(preferencelist=("plain",)).get_content()

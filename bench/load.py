@@ -1,0 +1,116 @@
+"""Load benchmark: the production server under wrk, page by page.
+
+Starts the site as production runs it (gunicorn, 2 sync workers, DEBUG off) with 1,000 users and
+10,000 posts on SQLite and, when DATABASE_URL is given, on PostgreSQL too (a scratch database on
+that server). Each page gets `--seconds` of load at 16 connections; prints requests/s, p50 and p99
+latency, SQL queries per page and the peak RSS of each worker.
+
+    .venv/bin/python -m bench.load [--seconds 10]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/microblog .venv/bin/python -m bench.load
+
+Needs wrk (Debian: apt-get install wrk).
+"""
+
+import argparse
+import os
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+
+from microblog.demo import DEMO_PASSWORD
+from tests.site import Browser, manage, running_site
+
+PAGES = {
+    "/login": False,  # anonymous
+    "/index": True,  # logged in
+    "/user/susan": True,
+    "/edit_profile": True,
+}
+COUNT_QUERIES = """
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from accounts.models import User
+client = Client()
+for path, logged_in in {pages!r}.items():
+    client.logout()
+    if logged_in:
+        client.force_login(User.objects.get(username="susan"))
+    client.get(path)  # warm: last_seen, caches
+    with CaptureQueriesContext(connection) as queries:
+        status = client.get(path).status_code
+    assert status == 200, (path, status)
+    print(path, len(queries))
+"""
+
+
+def wrk(url, seconds, cookie=None):
+    """Return (requests/s, p50 ms, p99 ms) of `seconds` of load at 16 connections."""
+    command = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", url]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if non_2xx:
+        raise RuntimeError(f"{url}: {non_2xx.group(1)} error responses\n{out}")
+    return rate, latency_ms(out, "50%"), latency_ms(out, "99%")
+
+
+def latency_ms(wrk_output, percentile):
+    value, unit = re.search(rf"^\s+{percentile}\s+([\d.]+)(us|ms|s)$", wrk_output, re.M).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+def peak_rss_mb(master_pid):
+    """The peak resident memory (VmHWM) of each worker process of a gunicorn master."""
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    peaks = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        peaks.append(int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024)
+    return peaks
+
+
+def query_counts(site):
+    env = site.env | {"ALLOWED_HOSTS": "testserver"}
+    done = manage("shell", "-c", COUNT_QUERIES.format(pages=PAGES), **env)
+    assert done.returncode == 0, done.stderr
+    return dict(line.rsplit(" ", 1) for line in done.stdout.splitlines() if line.startswith("/"))
+
+
+def benchmark(database, seconds):
+    with tempfile.TemporaryDirectory() as tmp:
+        seed = ["--users", "1000", "--posts", "10000"]
+        # Keep the access log off stdout's pipe to a file, as a real deployment would.
+        with running_site(Path(tmp), workers=2, seed_args=seed, SECURE_COOKIES="off") as site:
+            browser = Browser(site.url)
+            browser.log_in("susan", DEMO_PASSWORD)
+            cookie = f"sessionid={browser.cookie('sessionid')}"
+            queries = query_counts(site)
+            rows = []
+            for path, logged_in in PAGES.items():
+                rate, p50, p99 = wrk(site.url + path, seconds, cookie if logged_in else None)
+                rows.append((path, rate, p50, p99, queries[path]))
+            rss = peak_rss_mb(site.pid)
+    print(f"\n{database}: 2 sync workers, 1,000 users, 10,000 posts, 16 connections, {seconds} s")
+    print(f"{'page':<16} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'queries':>8}")
+    for path, rate, p50, p99, count in rows:
+        print(f"{path:<16} {rate:8.0f} {p50:8.2f} {p99:8.2f} {count:>8}")
+    print("peak RSS per worker: " + ", ".join(f"{mb:.0f} MB" for mb in rss))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    args = parser.parse_args()
+    postgres = os.environ.pop("DATABASE_URL", "")
+    benchmark("SQLite", args.seconds)
+    if postgres:
+        os.environ["DATABASE_URL"] = postgres
+        benchmark("PostgreSQL", args.seconds)
+
+
+if __name__ == "__main__":
+    main()
