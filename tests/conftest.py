@@ -1,4 +1,7 @@
+import os
+
 import pytest
+import redis
 from django.core.cache import cache
 
 from microblog.log import AdminEmailHandler
@@ -44,3 +47,18 @@ def smtp_server():
     """A real SMTP server on a free loopback port; its URL is the site's EMAIL_URL."""
     with smtp_sink() as inbox:
         yield inbox
+
+
+@pytest.fixture
+def redis_url():
+    """An empty database of the Redis server on this machine (Redis keeps nothing on disk here)."""
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    client = redis.Redis.from_url(url)
+    try:
+        client.flushdb()
+    except redis.ConnectionError:
+        if os.environ.get("REQUIRE_REDIS"):
+            pytest.fail(f"REQUIRE_REDIS is set, but no Redis server answers at {url}")
+        pytest.skip(f"no Redis server at {url}: the Redis tests did not run")
+    yield url
+    client.flushdb()

@@ -6,6 +6,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import redis
 
 from microblog.demo import DEMO_PASSWORD
 from tests.site import Browser, free_port, running_site
@@ -150,3 +151,14 @@ def test_after_the_window_the_next_email_counts_the_repeats(tmp_path, smtp_serve
         first_again, second = smtp_server.wait_for(2)
     assert "more since the last email" not in first["Subject"]
     assert second["Subject"].endswith("(+4 more since the last email)")
+
+
+def test_with_redis_the_throttle_is_shared_there(tmp_path, smtp_server, redis_url):
+    with running_site(tmp_path, workers=3, EMAIL_URL=smtp_server.url, REDIS_URL=redis_url) as site:
+        browsers = [admin_browser(site) for _ in range(4)]
+        with ThreadPoolExecutor(len(browsers)) as pool:
+            statuses = list(pool.map(lambda b: b.get("/errors/test")[0], browsers * 3))
+
+        assert statuses == [500] * 12
+        assert len(smtp_server.wait_for(1, quiet=2)) == 1
+    assert redis.Redis.from_url(redis_url).keys("*error-email*")
