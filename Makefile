@@ -2,7 +2,7 @@
 PYTHON ?= python3
 BIN := .venv/bin
 
-.PHONY: run test production lint format mailsink
+.PHONY: run test production bench lint format mailsink
 
 .venv/installed: pyproject.toml
 	$(PYTHON) -m venv .venv
@@ -25,6 +25,10 @@ production: .venv/installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/gunicorn microblog.wsgi
+
+# Load benchmark of the production server (needs wrk: apt-get install wrk).
+bench: .venv/installed
+	$(BIN)/python -m bench.load
 
 lint: .venv/installed
 	$(BIN)/ruff check .

@@ -74,21 +74,22 @@ def test_real_environment_wins_over_dotenv():
     assert "['ops@example.com', 'dev@example.com']" in done.stdout
 
 
-def test_deploy_check_is_clean_for_production_settings(tmp_path):
+def test_deploy_check_is_clean_for_the_readme_production_environment(tmp_path):
+    readme_environment = {
+        "DEBUG": "off",
+        "SECRET_KEY": PRODUCTION_SECRET_KEY,
+        "ALLOWED_HOSTS": "microblog.example.com",
+        "DATABASE_URL": "postgres://microblog:password@db.example.com:5432/microblog",
+        "EMAIL_URL": "smtp+tls://user:password@mail.example.com:587",
+        "ADMINS": "ops@example.com",
+        "SECURE_SSL_REDIRECT": "on",
+        "SECURE_HSTS_SECONDS": "31536000",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": "on",
+        "SECURE_HSTS_PRELOAD": "on",
+    }
+
     done = manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        DEBUG="off",
-        SECRET_KEY=PRODUCTION_SECRET_KEY,
-        ALLOWED_HOSTS="microblog.example.com",
-        EMAIL_URL="smtp+tls://mail.example.com:587",
-        SECURE_SSL_REDIRECT="on",
-        SECURE_HSTS_SECONDS="31536000",
-        SECURE_HSTS_INCLUDE_SUBDOMAINS="on",
-        SECURE_HSTS_PRELOAD="on",
-        LOG_DIR=tmp_path,
+        "check", "--deploy", "--fail-level", "WARNING", LOG_DIR=tmp_path, **readme_environment
     )
 
     assert done.returncode == 0, done.stderr
