@@ -1,12 +1,28 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, register_converter
 
 from accounts import views
+
+
+class UsernameConverter:
+    """Only what can be a username (Django's username validator) reaches the profile view:
+    anything else, such as a NUL byte that PostgreSQL would refuse, is a plain 404."""
+
+    regex = r"[\w.@+-]{1,150}"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(UsernameConverter, "username")
 
 urlpatterns = [
     path("login", views.LoginView.as_view(), name="login"),
     path("logout", auth_views.LogoutView.as_view(), name="logout"),
     path("register", views.register, name="register"),
-    path("user/<str:username>", views.profile, name="profile"),
+    path("user/<username:username>", views.profile, name="profile"),
     path("edit_profile", views.edit_profile, name="edit_profile"),
 ]

@@ -107,12 +107,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 
-# Shared by all worker processes (and machines): the error-email throttle lives here.
-if env("REDIS_URL", default=""):
+# Shared by all worker processes (and machines): the error-email throttle and the rendered lists
+# of posts live here.
+REDIS_URL = env("REDIS_URL", default="")
+if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env("REDIS_URL"),
+            "LOCATION": REDIS_URL,
         }
     }
 else:

@@ -142,3 +142,11 @@ def test_race_through_the_site_gives_form_error_not_500(logged_in, user, monkeyp
     assert (user.username, user.about_me) == ("susan", "I like posting.")
     # The request's transaction stayed usable: the winner's row is there.
     assert User.objects.filter(username="NewName").exists()
+
+
+def test_null_character_in_about_me_gets_clear_error(logged_in, user):
+    response = edit(logged_in, about_me="nul\x00byte")
+
+    assert "Null characters are not allowed." in response.text
+    user.refresh_from_db()
+    assert user.about_me == "I like posting."

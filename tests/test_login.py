@@ -88,3 +88,11 @@ def test_logout_is_a_post_from_the_layout(logged_in):
 
 def test_logged_in_user_is_sent_home_from_login(logged_in):
     assert logged_in.get("/login").url == "/"
+
+
+@pytest.mark.parametrize("field", ["username", "password"])
+def test_null_character_in_login_gets_clear_error(client, user, field):
+    response = log_in(client, **{field: "sus\x00an"})
+
+    assert response.status_code == 200
+    assert "Null characters are not allowed." in response.text

@@ -78,3 +78,13 @@ def test_avatar_url_uses_lowercased_email_md5():
 
     digest = md5(b"susan@example.com").hexdigest()
     assert user.avatar(36) == f"https://www.gravatar.com/avatar/{digest}?d=identicon&s=36"
+
+
+@pytest.mark.parametrize(
+    "name", ["%00", "x%00y", "a%0Ab", "%F0%9F%98%80", "x" * 2000, "..%2F..%2Fetc"]
+)
+def test_profile_of_an_odd_name_is_a_plain_404(logged_in, name):
+    response = logged_in.get(f"/user/{name}")
+
+    assert response.status_code == 404
+    assert "File Not Found" in response.text
