@@ -197,7 +197,8 @@ class Inbox:
         return "250 Message accepted for delivery"
 
     def wait_for(self, count, timeout=15, quiet=1.0):
-        """The messages, once `count` have come and then `quiet` seconds passed with no more."""
+        """The messages, once `count` have come (or `timeout` passed), after `quiet` more seconds
+        in which any that should not come would show up."""
         deadline = time.monotonic() + timeout
         while len(self.messages) < count and time.monotonic() < deadline:
             time.sleep(0.05)
