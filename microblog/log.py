@@ -29,7 +29,9 @@ def build_logging(log_dir, *, to_stdout=False, email_window=600, max_bytes=10 * 
     if to_stdout:
         destination = {"class": "logging.StreamHandler", "stream": "ext://sys.stdout"}
     else:
-        log_dir.mkdir(mode=0o750, parents=True, exist_ok=True)
+        log_dir.mkdir(parents=True, exist_ok=True)
+        # Closed to other users, also when it came with the checkout (git makes it 0755).
+        log_dir.chmod(0o750)
         destination = {
             # Several worker processes write to the same file: this handler locks around writes
             # and rotation, so no line is lost or split when the file rotates.

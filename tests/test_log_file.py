@@ -43,6 +43,14 @@ def test_log_directory_is_created_if_missing_and_closed_to_others(tmp_path):
     assert mode & stat.S_IRWXO == 0
 
 
+def test_existing_log_directory_is_closed_to_others(tmp_path):
+    (tmp_path / "logs").mkdir(mode=0o755)
+
+    build_logging(tmp_path / "logs")
+
+    assert (tmp_path / "logs").stat().st_mode & stat.S_IRWXO == 0
+
+
 def test_log_file_is_not_readable_by_other_users(client):
     client.get("/no/such/page")
 
