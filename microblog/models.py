@@ -41,8 +41,9 @@ class Post(models.Model):
 @receiver(post_delete, sender=Post)
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)
 def expire_cached_listings(sender, update_fields=None, **kwargs):
-    # A login saves only last_login, which no list shows.
-    if update_fields and not {"username", "email", "body"} & set(update_fields):
+    # Any change to a post shows; of a user, only the name and the email (the avatar) do: a login
+    # saves only last_login.
+    if sender is not Post and update_fields and not {"username", "email"} & set(update_fields):
         return
     with suppress(ValueError):  # no version yet: nothing has been cached under one
         cache.incr(LISTINGS_VERSION_KEY)

@@ -98,3 +98,13 @@ def test_logging_in_keeps_cached_lists(client, user):
     client.post("/login", {"username": "susan", "password": "correct-horse-battery"})
 
     assert cache.get(LISTINGS_VERSION_KEY) == version
+
+
+def test_any_change_to_a_post_shows_on_cached_lists(logged_in, user, other_user):
+    post = PostFactory(author=user, body="moving post")
+    assert 'href="/user/susan"' in logged_in.get("/").text
+
+    post.author = other_user
+    post.save(update_fields=["author"])
+
+    assert 'href="/user/anthony"' in logged_in.get("/").text
