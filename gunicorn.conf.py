@@ -1,7 +1,6 @@
 """gunicorn settings for microblog, read by `gunicorn microblog.wsgi` run from the repo root."""
 
 import os
-import sys
 
 # Settings refuse a DEBUG taken from the development .env when this is on (microblog/settings.py).
 os.environ.setdefault("PRODUCTION_SERVER", "on")
@@ -21,13 +20,8 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s" req=%({x-request-
 
 
 def on_starting(server):
-    """Load the settings once in the master, so that a bad configuration stops the start with
-    its message, instead of every worker failing to boot."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "microblog.settings")
-    from django.conf import settings
-    from django.core.exceptions import ImproperlyConfigured
+    """Load the settings once in the master: a bad configuration stops the start with its
+    message, instead of every worker failing to boot."""
+    from microblog import load_settings_or_exit
 
-    try:
-        settings.DEBUG  # noqa: B018
-    except ImproperlyConfigured as error:
-        sys.exit(f"microblog: {error}")
+    load_settings_or_exit()
