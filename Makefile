@@ -1,43 +1,62 @@
-# The two commands a newcomer needs: `make run` and `make test`. Each sets up .venv on first use.
+# The two commands a newcomer needs: `make run` and `make test`. Each sets up the virtualenv on
+# first use with exactly the versions that uv.lock names, for the Python that runs `python3`.
 PYTHON ?= python3
-BIN := .venv/bin
+PYTHON_EXE := $(shell $(PYTHON) -c 'import sys; print(sys.executable)')
+PYTHON_VERSION := $(shell $(PYTHON) -c 'import platform; print(platform.python_version())')
+VENV ?= .venv
+BIN := $(VENV)/bin
+# Named after the Python it was made for: switching Python makes it again.
+INSTALLED := $(VENV)/installed-$(PYTHON_VERSION)
+# uv itself comes from PyPI, into a folder of its own: nothing to install by hand.
+UV_VERSION := 0.13.8
+UV := .uv/$(UV_VERSION)/bin/uv
+export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test production bench lint format mailsink
+.PHONY: run test production bench check lock-check format mailsink
 
-.venv/installed: pyproject.toml
-	$(PYTHON) -m venv .venv
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet --editable . --group dev
+$(UV):
+	$(PYTHON) -m venv .uv/$(UV_VERSION)
+	.uv/$(UV_VERSION)/bin/pip install --disable-pip-version-check uv==$(UV_VERSION)
+
+# --locked: install what uv.lock names, and stop if it no longer matches pyproject.toml.
+$(INSTALLED): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --locked --python $(PYTHON_EXE)
 	touch $@
 
-run: .venv/installed
+run: $(INSTALLED)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: .venv/installed
+test: $(INSTALLED)
 	$(BIN)/python -m pytest
 
 # The site as production runs it: DEBUG off, gunicorn (gunicorn.conf.py), whitenoise. Settings come
 # from the real environment; see the README's "Running in production".
 production: export PRODUCTION_SERVER = on
-production: .venv/installed
+production: $(INSTALLED)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/gunicorn microblog.wsgi
 
 # Load benchmark of the production server (needs wrk: apt-get install wrk).
-bench: .venv/installed
+bench: $(INSTALLED)
 	$(BIN)/python -m bench.load
 
-lint: .venv/installed
+# Everything CI checks besides the tests: lint, format, migrations, and that uv.lock is current.
+check: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(MAKE) lock-check
 
-format: .venv/installed
+lock-check: | $(UV)
+	$(UV) lock --check
+
+format: $(INSTALLED)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
 # A local SMTP server that prints every email it receives, as in the chapter.
-mailsink: .venv/installed
+mailsink: $(INSTALLED)
 	$(BIN)/aiosmtpd -n -c aiosmtpd.handlers.Debugging -l localhost:8025

@@ -17,7 +17,8 @@ from copy import copy
 from django.core.cache import cache
 from django.utils import log
 from django.views import debug
-from django_guid import get_guid
+
+from microblog.errors.request_id import get_request_id
 
 LOG_FORMAT = "%(asctime)s %(levelname)s: %(request_tag)s%(message)s [in %(pathname)s:%(lineno)d]"
 
@@ -91,10 +92,10 @@ def build_logging(log_dir, *, to_stdout=False, email_window=600, max_bytes=10 * 
 
 
 class RequestIdFilter(logging.Filter):
-    """Tag each record with the id of the request being served (set by django-guid), if any."""
+    """Tag each record with the id of the request being served (see RequestIdMiddleware), if any."""
 
     def filter(self, record):
-        record.request_id = get_guid()
+        record.request_id = get_request_id()
         record.request_tag = f"[req {record.request_id}] " if record.request_id else ""
         return True
 

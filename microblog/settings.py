@@ -51,14 +51,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django_guid",
     "accounts",
     "microblog",
 ]
 
 MIDDLEWARE = [
     # First, so that everything after it, errors included, knows the request id.
-    "django_guid.middleware.guid_middleware",
+    "microblog.errors.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -214,10 +213,6 @@ ENVIRONMENT = env("ENVIRONMENT", default="development" if DEBUG else "production
 RELEASE = env("RELEASE", default="") or git_release()
 EMAIL_SUBJECT_PREFIX = f"[microblog {ENVIRONMENT} {RELEASE}] "
 
-# Each request gets a short id (or keeps a well-formed incoming X-Request-ID), returned in the
-# response, shown on the 500 page and written on every log line and error email of the request.
-DJANGO_GUID = {"GUID_HEADER_NAME": "X-Request-ID", "UUID_LENGTH": 8, "EXPOSE_HEADER": False}
-
 DEFAULT_EXCEPTION_REPORTER_FILTER = "microblog.log.SafeExceptionReporterFilter"
 LOG_DIR = Path(env("LOG_DIR", default=str(BASE_DIR / "logs")))
 LOGGING = build_logging(
@@ -227,7 +222,7 @@ LOGGING = build_logging(
     email_window=env.int("ERROR_EMAIL_WINDOW", default=600),
 )
 
-# --- Deployment (HTTPS) ----------------------------------------------------------------------
+# --- Deployment (HTTPS) ---------------------------------------------------------------------
 
 # Behind a TLS proxy, trust its X-Forwarded-Proto header; gunicorn's own TLS needs nothing.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

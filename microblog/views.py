@@ -5,8 +5,8 @@ from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
-from django_guid import get_guid
 
+from microblog.errors.request_id import get_request_id
 from microblog.models import Post, listings_version
 
 POSTS_ON_HOME_PAGE = 25
@@ -36,5 +36,5 @@ def server_error(request):
     Like Django's, it renders 500.html without a request context: whatever broke the request
     (the database, the session, a context processor) must not break its error page too.
     """
-    page = loader.get_template("500.html").render({"request_id": get_guid()})
+    page = loader.get_template("500.html").render({"request_id": get_request_id()})
     return HttpResponseServerError(page)

@@ -29,9 +29,15 @@ TEST_ONLY_VARIABLES = ["DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY", "LOG_DIR
 PRODUCTION_SECRET_KEY = "a-production-like-secret-key-for-tests-only-0123456789abcdef"
 
 
+# The servers and commands the tests start fail on a deprecation too, as the suite itself does
+# (pyproject.toml's filterwarnings).
+DEPRECATIONS_ARE_ERRORS = "error::DeprecationWarning,error::PendingDeprecationWarning"
+
+
 def site_env(**overrides):
     """This process's environment, as a fresh shell would give it, plus `overrides`."""
     env = {k: v for k, v in os.environ.items() if k not in TEST_ONLY_VARIABLES}
+    env["PYTHONWARNINGS"] = DEPRECATIONS_ARE_ERRORS
     return env | {k: str(v) for k, v in overrides.items()}
 
 
@@ -139,25 +145,42 @@ def production_env(tmp_path, database_url, **overrides):
     } | overrides
 
 
+def prepare(env, *commands):
+    """Run manage.py commands for a site in another process, failing loudly if one fails."""
+    for command in commands:
+        done = manage(*command, **env)
+        assert done.returncode == 0, done.stderr
+
+
 @contextmanager
 def running_site(tmp_path, workers=1, scheme="http", gunicorn_args=(), seed_args=(), **overrides):
     """Migrate, seed and collect static files, then serve the site with gunicorn."""
     with scratch_database(tmp_path) as database_url:
         env = production_env(tmp_path, database_url, **overrides)
-        for command in (["migrate"], ["seed_demo", *seed_args], ["collectstatic", "--noinput"]):
-            done = manage(*command, **env)
-            assert done.returncode == 0, done.stderr
-        with _gunicorn(tmp_path, env, workers, scheme, gunicorn_args) as site:
+        prepare(env, ["migrate"], ["seed_demo", *seed_args], ["collectstatic", "--noinput"])
+        port = free_port()
+        command = [sys.executable, "-m", "gunicorn", "microblog.wsgi"]
+        command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers), *gunicorn_args]
+        with _serve(tmp_path, env, command, f"{scheme}://127.0.0.1:{port}") as site:
             yield site
 
 
 @contextmanager
-def _gunicorn(tmp_path, env, workers, scheme, gunicorn_args):
+def development_site(tmp_path):
+    """The site as `make run` serves it (DEBUG on, runserver, .env), with a database of its own."""
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "LOG_DIR": tmp_path / "logs"}
+    prepare(env, ["migrate"], ["seed_demo"])
     port = free_port()
-    stdout_file, stderr_file = tmp_path / "gunicorn.stdout", tmp_path / "gunicorn.stderr"
+    command = [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"]
+    with _serve(tmp_path, env, command, f"http://127.0.0.1:{port}") as site:
+        yield site
+
+
+@contextmanager
+def _serve(tmp_path, env, command, url):
+    """Run a server process until the block ends; its output goes to files in tmp_path."""
+    stdout_file, stderr_file = tmp_path / "server.stdout", tmp_path / "server.stderr"
     with stdout_file.open("w") as stdout, stderr_file.open("w") as stderr:
-        command = [sys.executable, "-m", "gunicorn", "microblog.wsgi"]
-        command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers), *gunicorn_args]
         process = subprocess.Popen(
             command,
             cwd=ROOT,
@@ -167,8 +190,7 @@ def _gunicorn(tmp_path, env, workers, scheme, gunicorn_args):
             start_new_session=True,
         )
         try:
-            wait_for_port(port, process)
-            url = f"{scheme}://127.0.0.1:{port}"
+            wait_for_port(urllib.parse.urlsplit(url).port, process)
             log_file = Path(env["LOG_DIR"]) / "microblog.log"
             yield Site(url, env, process.pid, log_file, stderr_file, stdout_file)
         finally:

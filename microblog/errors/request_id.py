@@ -1,0 +1,37 @@
+"""The request id: the reference a user quotes from the 500 page, also in the log and the email."""
+
+import re
+import uuid
+from contextvars import ContextVar
+
+HEADER = "X-Request-ID"
+# An id from a proxy in front is kept when it looks like one (a UUID, a hex or dashed token): it is
+# written into log lines and email subjects, so nothing else gets through.
+WELL_FORMED = re.compile(r"[0-9A-Za-z-]{1,64}")
+
+_request_id = ContextVar("request_id", default=None)
+
+
+def get_request_id():
+    """The id of the request this code is serving, or None outside a request."""
+    return _request_id.get()
+
+
+class RequestIdMiddleware:
+    """Give each request an id, keep it for the request's log lines, send it back in a header.
+
+    The id is left set after the response: Django logs an error response that a view returned
+    (rather than raised) only after the middleware chain has finished, and that line needs it too.
+    The next request in the same thread or task replaces it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get(HEADER, "")
+        request_id = incoming if WELL_FORMED.fullmatch(incoming) else uuid.uuid4().hex[:8]
+        _request_id.set(request_id)
+        response = self.get_response(request)
+        response[HEADER] = request_id
+        return response
