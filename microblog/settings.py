@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 from microblog.log import build_logging
 
@@ -59,6 +60,7 @@ MIDDLEWARE = [
     # First, so that everything after it, errors included, knows the request id.
     "microblog.errors.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -222,7 +224,7 @@ LOGGING = build_logging(
     email_window=env.int("ERROR_EMAIL_WINDOW", default=600),
 )
 
-# --- Deployment (HTTPS) ---------------------------------------------------------------------
+# --- Deployment (HTTPS, security headers) ----------------------------------------------------
 
 # Behind a TLS proxy, trust its X-Forwarded-Proto header; gunicorn's own TLS needs nothing.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -233,6 +235,17 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# Content Security Policy: the pages (the admin's and the debug toolbar's too) load scripts, styles
+# and images only from this site, plus Gravatar's avatars; no inline script or style runs.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "https://www.gravatar.com"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 # --- Development tools (DEBUG only) ----------------------------------------------------------
 

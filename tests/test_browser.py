@@ -1,5 +1,6 @@
-"""Chapter 7's story end to end, in a real browser (Debian's chromium, driven by Playwright),
-against the production server with DEBUG off. Screenshots go to test-artifacts/."""
+"""In a real browser (Debian's chromium, driven by Playwright): chapter 7's story end to end against
+the production server with DEBUG off, and every page under the Content Security Policy, the debug
+toolbar's with DEBUG on included. Screenshots go to test-artifacts/."""
 
 import os
 import re
@@ -8,7 +9,8 @@ import shutil
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from tests.site import ROOT, break_table, running_site
+from microblog.demo import DEMO_PASSWORD
+from tests.site import ROOT, break_table, development_site, running_site
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -40,9 +42,43 @@ def chromium():
         browser.close()
 
 
+# Every violation the page reports (the browser blocked something the policy forbids), passed to
+# the test through reportViolation(): the listener is added before any of the page's own code runs.
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => window.reportViolation(
+    `${location.pathname}: ${event.effectiveDirective} blocked ${event.blockedURI}`));
+"""
+
+
+@pytest.fixture
+def watched_page(chromium):
+    """A function giving a new page of a site, and the list of CSP violations its pages report."""
+    violations = []
+    contexts = []
+
+    def new_page(base_url):
+        context = chromium.new_context(base_url=base_url)
+        context.expose_function("reportViolation", lambda violation: violations.append(violation))
+        context.add_init_script(REPORT_VIOLATIONS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield new_page, violations
+    for context in contexts:
+        context.close()
+
+
 def screenshot(page, name):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+
+
+def log_in(page, username, password):
+    page.goto("/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("heading", name=f"Hi, {username}!")).to_be_visible()
 
 
 def register(page, username, password):
@@ -62,10 +98,7 @@ def test_chapter_7_in_a_real_browser(tmp_path, smtp_server, chromium):
         register(page, "bob", "bob-long-password-2")
         screenshot(page, "1-registered")
 
-        page.get_by_label("Username").fill("alice")
-        page.get_by_label("Password").fill("alice-long-password-1")
-        page.get_by_role("button", name="Sign In").click()
-        expect(page.get_by_role("heading", name="Hi, alice!")).to_be_visible()
+        log_in(page, "alice", "alice-long-password-1")
 
         # Rename to the other user's name, in other capitals: a form error, nothing changed.
         page.get_by_role("link", name="Profile").click()
@@ -97,3 +130,62 @@ def test_chapter_7_in_a_real_browser(tmp_path, smtp_server, chromium):
         [email] = smtp_server.wait_for(1)
         assert email["Subject"].endswith(f"Internal Server Error: /user/bob [req {reference}]")
         assert "microblog_post" in email.get_body(preferencelist=("plain",)).get_content()
+
+
+SITE_PAGES = ["/register", "/user/susan", "/edit_profile", "/user/nobody", "/errors/test"]
+ADMIN_PAGES = [
+    "/admin/",
+    "/admin/accounts/user/?q=susan",
+    "/admin/accounts/user/add/",
+    "/admin/microblog/post/",
+    "/admin/microblog/post/add/",
+    "/admin/auth/group/add/",
+]
+# Change pages, reached from their list by the first row's link.
+ADMIN_CHANGE_PAGES = ["/admin/accounts/user/", "/admin/microblog/post/"]
+
+
+def test_no_page_breaks_the_content_security_policy(tmp_path, watched_page):
+    with running_site(tmp_path, EMAIL_URL="consolemail://") as site:
+        new_page, violations = watched_page
+        page = new_page(site.url)
+        response = page.goto("/login")
+        assert "default-src 'self'" in response.headers["content-security-policy"]
+        log_in(page, "admin", DEMO_PASSWORD)
+        for path in SITE_PAGES + ADMIN_PAGES:
+            page.goto(path, wait_until="networkidle")
+            expect(page.locator("body")).not_to_be_empty()
+        for path in ADMIN_CHANGE_PAGES:
+            page.goto(path)
+            page.locator("#result_list tbody th a").first.click()
+            page.wait_for_load_state("networkidle")
+            expect(page.get_by_role("button", name="Save", exact=True)).to_be_visible()
+        # A scripted widget of the admin: the two-list chooser of a user's groups, with its filter.
+        page.goto("/admin/accounts/user/?q=susan")
+        page.locator("#result_list tbody th a").first.click()
+        expect(page.locator("#id_groups_input")).to_be_visible()
+        screenshot(page, "5-admin-under-csp")
+        assert violations == []
+
+        # The watch itself works: an inline script, which the policy forbids, is reported.
+        page.goto("/user/susan")
+        with pytest.raises(Exception, match="script"):
+            page.add_script_tag(content="document.title = 'inline'")
+        page.wait_for_timeout(200)
+        assert violations == ["/user/susan: script-src-elem blocked inline"]
+
+
+def test_debug_toolbar_works_under_the_content_security_policy(tmp_path, watched_page):
+    with development_site(tmp_path) as site:
+        new_page, violations = watched_page
+        page = new_page(site.url)
+        response = page.goto("/login")
+        assert "default-src 'self'" in response.headers["content-security-policy"]
+        log_in(page, "susan", DEMO_PASSWORD)
+
+        # The panel's content is fetched and shown by the toolbar's own script.
+        page.get_by_role("link", name="SQL").click()
+        expect(page.locator("#SQLPanel")).to_contain_text("SELECT")
+        screenshot(page, "6-debug-toolbar-under-csp")
+
+    assert violations == []
