@@ -1,16 +1,17 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm, UsernameField
+from django.contrib.auth import forms as auth_forms
 from django.db import IntegrityError, transaction
 
 from accounts.models import EMAIL_TAKEN, USERNAME_TAKEN, User
 
 
 class UniqueUsernameMixin:
-    """The username rule, for every form that sets a username (registration, edit profile).
+    """The username rule, for every form that sets a username (sign-up, edit profile, the admin).
 
     A name is taken if another user has it in any capitalisation; keeping one's own name is fine.
     UsernameField has already stripped the input and normalised it (NFKC), so compatibility
-    look-alikes such as "ａｎｔｈｏｎｙ" compare equal to "anthony".
+    look-alikes such as "ａｎｔｈｏｎｙ" compare equal to "anthony". The comparison is the one of
+    User.objects.with_username(), which login and the profile URL use too.
     """
 
     taken_messages = {"username": USERNAME_TAKEN}
@@ -26,7 +27,7 @@ class UniqueUsernameMixin:
 
     def _taken(self, field, value):
         others = User.objects.exclude(pk=self.instance.pk)
-        return others.filter(**{f"{field}__iexact": value}).exists()
+        return others.same_in_any_case(field, value).exists()
 
     def save_unless_taken(self):
         """Save, or return None with a form error if the database says a name is taken.
@@ -47,12 +48,12 @@ class UniqueUsernameMixin:
             return None
 
 
-class RegistrationForm(UniqueUsernameMixin, UserCreationForm):
+class RegistrationForm(UniqueUsernameMixin, auth_forms.UserCreationForm):
     taken_messages = {**UniqueUsernameMixin.taken_messages, "email": EMAIL_TAKEN}
 
     email = forms.EmailField()
 
-    class Meta(UserCreationForm.Meta):
+    class Meta(auth_forms.UserCreationForm.Meta):
         model = User
         fields = ["username", "email"]
         error_messages = {"username": {"unique": USERNAME_TAKEN}}
@@ -65,10 +66,20 @@ class EditProfileForm(UniqueUsernameMixin, forms.ModelForm):
     class Meta:
         model = User
         fields = ["username", "about_me"]
-        field_classes = {"username": UsernameField}
+        field_classes = {"username": auth_forms.UsernameField}
         error_messages = {"username": {"unique": USERNAME_TAKEN}}
         widgets = {"about_me": forms.Textarea(attrs={"rows": 4, "maxlength": 140})}
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(auth_forms.AuthenticationForm):
     remember_me = forms.BooleanField(required=False, label="Remember me")
+
+
+class AdminUserCreationForm(UniqueUsernameMixin, auth_forms.AdminUserCreationForm):
+    class Meta(auth_forms.AdminUserCreationForm.Meta):
+        model = User
+
+
+class AdminUserChangeForm(UniqueUsernameMixin, auth_forms.UserChangeForm):
+    class Meta(auth_forms.UserChangeForm.Meta):
+        model = User

@@ -2,17 +2,34 @@ from hashlib import md5
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models import Value
 from django.db.models.functions import Length, Lower
-from django.db.models.lookups import LessThanOrEqual
+from django.db.models.lookups import Exact, LessThanOrEqual
+from django.urls import reverse
 
 USERNAME_TAKEN = "Please use a different username."
 EMAIL_TAKEN = "Please use a different email address."
 
 
-class CaseInsensitiveUserManager(UserManager):
+class UserQuerySet(models.QuerySet):
+    def same_in_any_case(self, field, value):
+        """Users whose `field` is `value` in any capitalisation.
+
+        It compares as the unique constraints below do (LOWER() of both sides, in the database),
+        so it finds exactly the users whom a new `value` would collide with, through the
+        constraints' own indexes.
+        """
+        return self.filter(Exact(Lower(field), Lower(Value(value))))
+
+    def with_username(self, username):
+        """The username rule's one lookup: sign-up, renames, login, the profile URL, the admin."""
+        return self.same_in_any_case("username", username)
+
+
+class CaseInsensitiveUserManager(UserManager.from_queryset(UserQuerySet)):
     def get_by_natural_key(self, username):
         """Log in with any capitalisation: usernames are unique regardless of case."""
-        return self.get(username__iexact=username)
+        return self.with_username(username).get()
 
 
 class User(AbstractUser):
@@ -42,6 +59,9 @@ class User(AbstractUser):
                 name="user_about_me_max_140",
             ),
         ]
+
+    def get_absolute_url(self):
+        return reverse("profile", args=[self.username])
 
     def avatar(self, size):
         """The Gravatar image for this user's email, an identicon when they have none."""

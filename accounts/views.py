@@ -1,19 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.decorators import method_decorator
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts.forms import EditProfileForm, LoginForm, RegistrationForm
 from accounts.models import User
-from microblog.models import listings_version
-
-POSTS_PER_PAGE = 25
 
 
-@method_decorator(transaction.non_atomic_requests, name="dispatch")
 class LoginView(auth_views.LoginView):
     """Django's login (safe `next` handling included), with the tutorial's "remember me"."""
 
@@ -36,22 +31,17 @@ def register(request):
     if form.is_valid() and form.save_unless_taken():
         messages.success(request, "Congratulations, you are now a registered user!")
         return redirect("login")
-    return render(request, "accounts/register.html", {"form": form})
+    return TemplateResponse(request, "accounts/register.html", {"form": form})
 
 
-@transaction.non_atomic_requests
 def profile(request, username):
-    user = get_object_or_404(User, username=username)
-    context = {
-        "profile_user": user,
-        "posts": user.posts.for_listing()[:POSTS_PER_PAGE],
-        "listings_version": listings_version(),
-        "list_name": f"user-{user.pk}",
-    }
-    return render(request, "accounts/profile.html", context)
+    user = get_object_or_404(User.objects.with_username(username))
+    if user.username != username:
+        # One address per profile: /user/ALICE is /user/alice.
+        return redirect(user, permanent=True)
+    return TemplateResponse(request, "accounts/profile.html", {"profile_user": user})
 
 
-@transaction.non_atomic_requests  # its one write is atomic: see save_unless_taken()
 @login_required
 def edit_profile(request):
     # Edit a fresh copy: validation writes the submitted values onto the instance, and a refused
@@ -60,4 +50,4 @@ def edit_profile(request):
     if form.is_valid() and form.save_unless_taken():
         messages.success(request, "Your changes have been saved.")
         return redirect("edit_profile")
-    return render(request, "accounts/edit_profile.html", {"form": form})
+    return TemplateResponse(request, "accounts/edit_profile.html", {"form": form})

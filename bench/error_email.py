@@ -14,8 +14,8 @@ import time
 from contextlib import nullcontext
 from pathlib import Path
 
-from microblog.demo import DEMO_PASSWORD
-from tests.site import Browser, free_port, running_site, smtp_sink
+from livesite import Browser, free_port, running_site, smtp_sink
+from microblog.posts.demo import DEMO_PASSWORD
 
 
 def error_page_latencies(site_url, requests):

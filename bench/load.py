@@ -18,8 +18,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from microblog.demo import DEMO_PASSWORD
-from tests.site import Browser, manage, running_site
+from livesite import Browser, manage, running_site
+from microblog.posts.demo import DEMO_PASSWORD
 
 PAGES = {
     "/login": False,  # anonymous

@@ -38,6 +38,27 @@ if not DEBUG and SECRET_KEY.startswith("django-insecure-"):
     )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 
+
+def git_release():
+    """The short commit of this checkout, when it is one and git is at hand."""
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
+            cwd=BASE_DIR,
+            capture_output=True,
+            text=True,
+            timeout=5,
+        )
+    except OSError:
+        return "unknown"
+    return done.stdout.strip() if done.returncode == 0 else "unknown"
+
+
+# Which site and which code this is: named in error emails and the startup log line, and the
+# prefix of every cache key.
+ENVIRONMENT = env("ENVIRONMENT", default="development" if DEBUG else "production")
+RELEASE = env("RELEASE", default="") or git_release()
+
 ROOT_URLCONF = "microblog.urls"
 WSGI_APPLICATION = "microblog.wsgi.application"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -53,7 +74,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "accounts",
-    "microblog",
+    "microblog.posts",
 ]
 
 MIDDLEWARE = [
@@ -90,9 +111,10 @@ TEMPLATES = [
 # --- Database and cache ----------------------------------------------------------------------
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-# A failing request rolls back all of its database work, as the chapter's 500 handler does.
-# Views that only read (or make one write) opt out with @transaction.non_atomic_requests: on
-# SQLite each transaction takes the write lock (IMMEDIATE, below), which would serialize them.
+# The transaction policy, for every view: a view runs in one transaction, so a failing request
+# rolls back all of its database work, as the chapter's 500 handler does. Views return
+# TemplateResponse, which renders the page after the transaction has ended: the transaction (and
+# on SQLite the write lock it takes, IMMEDIATE below) lasts only as long as the view's own queries.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 # Keep connections open between requests (opening one, and on SQLite its PRAGMAs, costs more
 # than many a page), checking them before reuse.
@@ -125,6 +147,8 @@ else:
             "LOCATION": "microblog_cache",
         }
     }
+# A deploy starts on fresh keys: cached HTML never outlives the templates that rendered it.
+CACHES["default"]["KEY_PREFIX"] = RELEASE
 
 # --- Accounts --------------------------------------------------------------------------------
 
@@ -190,29 +214,10 @@ MAILERS = {"default": mailer_from_url(env("EMAIL_URL", default="smtp://localhost
 ADMINS = env.list("ADMINS", default=[])
 SERVER_EMAIL = env("SERVER_EMAIL", default="microblog@localhost")
 DEFAULT_FROM_EMAIL = SERVER_EMAIL
-EMAIL_SUBJECT_PREFIX = "[microblog] "
 
 # --- Errors and logging ----------------------------------------------------------------------
 
 
-def git_release():
-    """The short commit of this checkout, when it is one and git is at hand."""
-    try:
-        done = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
-            cwd=BASE_DIR,
-            capture_output=True,
-            text=True,
-            timeout=5,
-        )
-    except OSError:
-        return "unknown"
-    return done.stdout.strip() if done.returncode == 0 else "unknown"
-
-
-# Every error email's subject says which site it comes from.
-ENVIRONMENT = env("ENVIRONMENT", default="development" if DEBUG else "production")
-RELEASE = env("RELEASE", default="") or git_release()
 EMAIL_SUBJECT_PREFIX = f"[microblog {ENVIRONMENT} {RELEASE}] "
 
 DEFAULT_EXCEPTION_REPORTER_FILTER = "microblog.log.SafeExceptionReporterFilter"

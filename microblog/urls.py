@@ -4,24 +4,23 @@ from django.http import Http404
 from django.urls import include, path
 from django.views import defaults
 
-from microblog import views
+from microblog.errors import views as errors
 
 urlpatterns = [
-    path("", views.index, name="index"),
-    path("index", views.index),
-    path("errors/test", views.raise_test_error, name="raise_test_error"),
+    path("", include("microblog.posts.urls")),
     path("", include("accounts.urls")),
+    path("errors/test", errors.raise_test_error, name="raise_test_error"),
     path("admin/", admin.site.urls),
 ]
 
-handler500 = views.server_error
+handler500 = errors.server_error
 
 if settings.DEBUG:
     # With DEBUG on Django shows its debug pages instead of 404.html and 500.html:
     # these URLs show the pages that users will see in production.
     urlpatterns += [
         path("errors/404", defaults.page_not_found, {"exception": Http404()}),
-        path("errors/500", views.server_error),
+        path("errors/500", errors.server_error),
     ]
 
 if settings.DEBUG_TOOLBAR:

@@ -3,10 +3,11 @@ import os
 import pytest
 import redis
 from django.core.cache import cache
+from django.test import Client
 
+from livesite import smtp_sink
 from microblog.log import AdminEmailHandler
 from tests.factories import UserFactory
-from tests.site import smtp_sink
 
 
 @pytest.fixture(autouse=True)
@@ -39,6 +40,14 @@ def other_user(db):
 @pytest.fixture
 def logged_in(client, user):
     client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def staff_client(db):
+    """A client of its own, logged in as a superuser (who may use the admin and /errors/test)."""
+    client = Client(raise_request_exception=False)
+    client.force_login(UserFactory(username="boss", is_staff=True, is_superuser=True))
     return client
 
 

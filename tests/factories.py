@@ -1,7 +1,7 @@
 import factory
 
 from accounts.models import User
-from microblog.models import Post
+from microblog.posts.models import Post
 
 PASSWORD = "correct-horse-battery"
 

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from microblog.models import Post
+from microblog.posts.models import Post
 from microblog.urls import handler500  # noqa: F401 (the site's own 500 view)
 
 

@@ -9,8 +9,8 @@ import shutil
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from microblog.demo import DEMO_PASSWORD
-from tests.site import ROOT, break_table, development_site, running_site
+from livesite import ROOT, break_table, development_site, running_site
+from microblog.posts.demo import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -120,7 +120,7 @@ def test_chapter_7_in_a_real_browser(tmp_path, smtp_server, chromium):
         screenshot(page, "3-not-found")
 
         # A server fault: the custom 500 page, with a reference the admin's email carries too.
-        break_table(site.database_url, "microblog_post")
+        break_table(site.database_url, "posts_post")
         response = page.goto("/user/bob")
         assert response.status == 500
         expect(page.get_by_role("heading", name="An unexpected error has occurred")).to_be_visible()
@@ -129,7 +129,7 @@ def test_chapter_7_in_a_real_browser(tmp_path, smtp_server, chromium):
 
         [email] = smtp_server.wait_for(1)
         assert email["Subject"].endswith(f"Internal Server Error: /user/bob [req {reference}]")
-        assert "microblog_post" in email.get_body(preferencelist=("plain",)).get_content()
+        assert "posts_post" in email.get_body(preferencelist=("plain",)).get_content()
 
 
 SITE_PAGES = ["/register", "/user/susan", "/edit_profile", "/user/nobody", "/errors/test"]
@@ -137,12 +137,12 @@ ADMIN_PAGES = [
     "/admin/",
     "/admin/accounts/user/?q=susan",
     "/admin/accounts/user/add/",
-    "/admin/microblog/post/",
-    "/admin/microblog/post/add/",
+    "/admin/posts/post/",
+    "/admin/posts/post/add/",
     "/admin/auth/group/add/",
 ]
 # Change pages, reached from their list by the first row's link.
-ADMIN_CHANGE_PAGES = ["/admin/accounts/user/", "/admin/microblog/post/"]
+ADMIN_CHANGE_PAGES = ["/admin/accounts/user/", "/admin/posts/post/"]
 
 
 def test_no_page_breaks_the_content_security_policy(tmp_path, watched_page):

@@ -2,12 +2,10 @@ import pytest
 from django.db import DatabaseError, IntegrityError, transaction
 
 from accounts.forms import EditProfileForm
-from accounts.models import User
+from accounts.models import USERNAME_TAKEN, User
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-TAKEN = "Please use a different username."
 
 
 def edit(client, **fields):
@@ -56,7 +54,7 @@ def test_rename_to_taken_name_shows_form_error(logged_in, user, other_user, name
     response = edit(logged_in, username=name, about_me="changed")
 
     assert response.status_code == 200
-    assert TAKEN in response.text
+    assert USERNAME_TAKEN in response.text
     user.refresh_from_db()
     assert (user.username, user.about_me) == ("susan", "I like posting.")
 
@@ -112,7 +110,7 @@ def test_race_loser_sees_form_error_and_nothing_changes(user):
 
     assert form.save_unless_taken() is None
 
-    assert form.errors == {"username": [TAKEN]}
+    assert form.errors == {"username": [USERNAME_TAKEN]}
     assert User.objects.get(pk=user.pk).username == "susan"
 
 
@@ -136,7 +134,7 @@ def test_race_through_the_site_gives_form_error_not_500(logged_in, user, monkeyp
     response = edit(logged_in, username="newname", about_me="changed")
 
     assert response.status_code == 200
-    assert TAKEN in response.text
+    assert USERNAME_TAKEN in response.text
     assert 'href="/user/susan"' in response.text  # the nav still shows the stored name
     user.refresh_from_db()
     assert (user.username, user.about_me) == ("susan", "I like posting.")

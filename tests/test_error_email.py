@@ -8,8 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import redis
 
-from microblog.demo import DEMO_PASSWORD
-from tests.site import Browser, free_port, running_site
+from livesite import Browser, free_port, running_site
+from microblog.posts.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.slow
 

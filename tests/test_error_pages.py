@@ -2,7 +2,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import Client
 
-from microblog.models import Post
+from microblog.posts.models import Post
 from tests.factories import UserFactory
 
 

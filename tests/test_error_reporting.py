@@ -6,16 +6,8 @@ import uuid
 import pytest
 
 from microblog.log import SafeExceptionReporterFilter
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff(client):
-    client.raise_request_exception = False
-    client.force_login(UserFactory(is_staff=True))
-    return client
 
 
 def test_every_response_carries_a_short_request_id(client):
@@ -41,8 +33,8 @@ def test_odd_incoming_request_id_is_replaced(client, incoming):
     assert re.fullmatch(r"[0-9a-f]{8}", response.headers["X-Request-ID"])
 
 
-def test_500_page_shows_the_reference_that_the_email_carries(staff, sent_emails):
-    response = staff.get("/errors/test")
+def test_500_page_shows_the_reference_that_the_email_carries(staff_client, sent_emails):
+    response = staff_client.get("/errors/test")
 
     request_id = response.headers["X-Request-ID"]
     assert f"Error reference: <code>{request_id}</code>" in response.text
@@ -50,19 +42,19 @@ def test_500_page_shows_the_reference_that_the_email_carries(staff, sent_emails)
     assert email.subject.endswith(f"Internal Server Error: /errors/test [req {request_id}]")
 
 
-def test_repeats_of_one_error_send_one_email(staff, sent_emails):
+def test_repeats_of_one_error_send_one_email(staff_client, sent_emails):
     for _ in range(3):
-        assert staff.get("/errors/test").status_code == 500
+        assert staff_client.get("/errors/test").status_code == 500
 
     assert len(sent_emails()) == 1
 
 
 @pytest.mark.urls("tests.faulty_urls")
-def test_different_errors_each_send_an_email(staff, sent_emails):
-    staff.get("/errors/test")
-    staff.post("/errors/test")  # the same error, reached another way: held back
-    staff.get("/fail-after-write")
-    staff.get("/user/nobody")  # a 404: logged, not emailed
+def test_different_errors_each_send_an_email(staff_client, sent_emails):
+    staff_client.get("/errors/test")
+    staff_client.post("/errors/test")  # the same error, reached another way: held back
+    staff_client.get("/fail-after-write")
+    staff_client.get("/user/nobody")  # a 404: logged, not emailed
 
     subjects = [email.subject for email in sent_emails()]
     assert len(subjects) == 2
@@ -70,7 +62,7 @@ def test_different_errors_each_send_an_email(staff, sent_emails):
     assert "/fail-after-write" in subjects[1]
 
 
-def test_when_the_cache_is_down_the_email_is_sent_anyway(staff, sent_emails, settings):
+def test_when_the_cache_is_down_the_email_is_sent_anyway(staff_client, sent_emails, settings):
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -78,19 +70,24 @@ def test_when_the_cache_is_down_the_email_is_sent_anyway(staff, sent_emails, set
         }
     }
 
-    staff.get("/errors/test")
-    staff.get("/errors/test")
+    staff_client.get("/errors/test")
+    staff_client.get("/errors/test")
 
     assert len(sent_emails()) == 2
 
 
-def test_error_email_hides_csrf_and_password_fields_of_any_view(staff, sent_emails):
-    staff.cookies["csrftoken"] = "csrf-cookie-value-0123456789abcdef"
+def test_error_email_hides_csrf_and_password_fields_of_any_view(staff_client, sent_emails):
+    staff_client.cookies["csrftoken"] = "csrf-cookie-value-0123456789abcdef"
 
-    staff.post("/errors/test", {"password": "pw-value", "csrfmiddlewaretoken": "form-token"})
+    staff_client.post("/errors/test", {"password": "pw-value", "csrfmiddlewaretoken": "form-token"})
 
     [email] = sent_emails()
-    for value in ["pw-value", "form-token", "csrf-cookie-value", staff.cookies["sessionid"].value]:
+    for value in [
+        "pw-value",
+        "form-token",
+        "csrf-cookie-value",
+        staff_client.cookies["sessionid"].value,
+    ]:
         assert value not in email.body
 
 
@@ -109,10 +106,10 @@ def test_passwords_inside_urls_are_masked(value, expected):
     assert SafeExceptionReporterFilter().cleanse_setting("SOME_URL", value) == expected
 
 
-def test_database_url_password_is_masked_in_the_email(staff, sent_emails, settings):
+def test_database_url_password_is_masked_in_the_email(staff_client, sent_emails, settings):
     settings.SENTRY_DSN = "https://public:dsn-secret-value@sentry.example.com/1"
 
-    staff.get("/errors/test")
+    staff_client.get("/errors/test")
 
     [email] = sent_emails()
     assert "dsn-secret-value" not in email.body

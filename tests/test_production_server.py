@@ -9,8 +9,7 @@ import urllib.request
 
 import pytest
 
-from microblog.demo import DEMO_PASSWORD
-from tests.site import (
+from livesite import (
     ROOT,
     Browser,
     free_port,
@@ -20,6 +19,7 @@ from tests.site import (
     site_env,
     wait_for_port,
 )
+from microblog.posts.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.slow
 

@@ -10,21 +10,6 @@ from tests.factories import PostFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_home_lists_recent_posts_of_all_users_newest_first(logged_in, other_user):
-    PostFactory(author=other_user, body="older post")
-    PostFactory(body="newer post")
-
-    response = logged_in.get("/")
-
-    assert response.status_code == 200
-    assert response.text.index("newer post") < response.text.index("older post")
-    assert 'href="/user/anthony"' in response.text
-
-
-def test_index_is_the_home_page_too(logged_in):
-    assert "Hi, susan!" in logged_in.get("/index").text
-
-
 def test_profile_shows_avatar_about_me_last_seen_and_posts(logged_in, other_user):
     other_user.about_me = "Hello from Anthony"
     other_user.last_seen = timezone.now()
@@ -88,3 +73,11 @@ def test_profile_of_an_odd_name_is_a_plain_404(logged_in, name):
 
     assert response.status_code == 404
     assert "File Not Found" in response.text
+
+
+@pytest.mark.parametrize("name", ["ANTHONY", "Anthony"])
+def test_profile_address_in_other_case_redirects_permanently(logged_in, other_user, name):
+    response = logged_in.get(f"/user/{name}", follow=True)
+
+    assert response.redirect_chain == [("/user/anthony", 301)]
+    assert "User: anthony" in response.text

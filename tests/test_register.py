@@ -1,11 +1,9 @@
 import pytest
 
-from accounts.models import User
+from accounts.models import USERNAME_TAKEN, User
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-TAKEN = "Please use a different username."
 
 
 def register(client, **fields):
@@ -42,7 +40,7 @@ def test_register_with_taken_name_in_any_case_shows_form_error(client, other_use
     response = register(client, username=name)
 
     assert response.status_code == 200
-    assert TAKEN in response.text
+    assert USERNAME_TAKEN in response.text
     assert User.objects.count() == 1
 
 
@@ -50,7 +48,7 @@ def test_register_with_nfkc_lookalike_of_taken_name_is_refused(client, other_use
     # Fullwidth letters normalise (NFKC) to plain "anthony".
     response = register(client, username="ａｎｔｈｏｎｙ")
 
-    assert TAKEN in response.text
+    assert USERNAME_TAKEN in response.text
     assert User.objects.count() == 1
 
 

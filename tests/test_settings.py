@@ -6,8 +6,8 @@ from django.core import mail
 from django.core.mail.backends.smtp import EmailBackend
 from django.urls import Resolver404, resolve
 
+from livesite import PRODUCTION_SECRET_KEY, manage
 from microblog.settings import mailer_from_url
-from tests.site import PRODUCTION_SECRET_KEY, manage
 
 PROBE = """
 from django.conf import settings as django_settings

@@ -2,8 +2,8 @@
 
 import pytest
 
-from bench.rename_race import rename_race
-from tests.site import running_site
+from livesite import running_site
+from livesite.race import rename_race
 
 pytestmark = pytest.mark.slow
 

@@ -1,26 +1,9 @@
 from django.contrib.admin.views.decorators import staff_member_required
-from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpResponseServerError
-from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 
 from microblog.errors.request_id import get_request_id
-from microblog.models import Post, listings_version
-
-POSTS_ON_HOME_PAGE = 25
-
-
-@transaction.non_atomic_requests
-@login_required
-def index(request):
-    posts = Post.objects.for_listing()[:POSTS_ON_HOME_PAGE]
-    return render(
-        request,
-        "microblog/index.html",
-        {"posts": posts, "listings_version": listings_version(), "list_name": "all"},
-    )
 
 
 @staff_member_required

@@ -1,4 +1,7 @@
-"""Run the real site in other processes (manage.py, gunicorn with DEBUG off), and talk to it."""
+"""The real site in other processes (manage.py, gunicorn, runserver), and clients to talk to it.
+
+Shared by the tests and the benchmarks in bench/.
+"""
 
 import asyncio
 import http.cookiejar
@@ -77,7 +80,6 @@ class Site:
     env: dict
     pid: int
     log_file: Path
-    stderr_file: Path
     stdout_file: Path
 
     @property
@@ -89,9 +91,6 @@ class Site:
         files = self.log_file.parent.glob(self.log_file.name + "*")
         rotated = sorted(files, key=lambda f: -int(f.suffix[1:]) if f.suffix[1:].isdigit() else 0)
         return "".join(f.read_text() for f in rotated if f.suffix != ".lock")
-
-    def stderr(self):
-        return self.stderr_file.read_text()
 
     def stdout(self):
         return self.stdout_file.read_text()
@@ -192,7 +191,7 @@ def _serve(tmp_path, env, command, url):
         try:
             wait_for_port(urllib.parse.urlsplit(url).port, process)
             log_file = Path(env["LOG_DIR"]) / "microblog.log"
-            yield Site(url, env, process.pid, log_file, stderr_file, stdout_file)
+            yield Site(url, env, process.pid, log_file, stdout_file)
         finally:
             process.terminate()
             process.wait(timeout=30)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from microblog.models import Post
+from microblog.posts.models import Post
 
 
 @admin.register(Post)

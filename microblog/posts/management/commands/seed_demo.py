@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import User
-from microblog.demo import DEMO_PASSWORD, DEMO_USERS, WORDS
-from microblog.models import Post
+from microblog.posts.demo import DEMO_PASSWORD, DEMO_USERS, WORDS
+from microblog.posts.models import Post
 
 
 class Command(BaseCommand):
