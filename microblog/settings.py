@@ -90,6 +90,10 @@ MIDDLEWARE = [
     "accounts.middleware.LastSeenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The transaction policy, for every view: a request that may change data (POST, PUT, PATCH,
+    # DELETE) runs its view in one transaction, rolled back if it fails; safe requests (GET, HEAD)
+    # change nothing and run without one. Last, because it runs the view.
+    "microblog.transactions.AtomicWritesMiddleware",
 ]
 
 FORM_RENDERER = "microblog.renderers.FormRenderer"
@@ -111,11 +115,6 @@ TEMPLATES = [
 # --- Database and cache ----------------------------------------------------------------------
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-# The transaction policy, for every view: a view runs in one transaction, so a failing request
-# rolls back all of its database work, as the chapter's 500 handler does. Views return
-# TemplateResponse, which renders the page after the transaction has ended: the transaction (and
-# on SQLite the write lock it takes, IMMEDIATE below) lasts only as long as the view's own queries.
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
 # Keep connections open between requests (opening one, and on SQLite its PRAGMAs, costs more
 # than many a page), checking them before reuse.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)

@@ -7,13 +7,15 @@ from django.test import Client
 
 from livesite import smtp_sink
 from microblog.log import AdminEmailHandler
+from microblog.posts.templatetags.posts import render_post_list
 from tests.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
-    """The error-email throttle keeps its state in the cache: each test starts afresh."""
+def empty_caches():
+    """The error-email throttle and rendered HTML are cached: each test starts afresh."""
     cache.clear()
+    render_post_list.cache_clear()
 
 
 @pytest.fixture

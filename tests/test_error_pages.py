@@ -27,11 +27,11 @@ def test_500_page_renders_without_any_context():
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.urls("tests.faulty_urls")
-def test_failing_request_gets_custom_500_and_rolls_back_its_writes():
+def test_failing_post_gets_custom_500_and_rolls_back_its_writes():
     client = Client(raise_request_exception=False)
     client.force_login(UserFactory())
 
-    response = client.get("/fail-after-write")
+    response = client.post("/fail-after-write")
 
     assert response.status_code == 500
     assert "An unexpected error has occurred" in response.text

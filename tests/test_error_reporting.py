@@ -53,7 +53,7 @@ def test_repeats_of_one_error_send_one_email(staff_client, sent_emails):
 def test_different_errors_each_send_an_email(staff_client, sent_emails):
     staff_client.get("/errors/test")
     staff_client.post("/errors/test")  # the same error, reached another way: held back
-    staff_client.get("/fail-after-write")
+    staff_client.post("/fail-after-write")
     staff_client.get("/user/nobody")  # a 404: logged, not emailed
 
     subjects = [email.subject for email in sent_emails()]
