@@ -37,6 +37,7 @@ production: export PRODUCTION_SERVER = on
 production: $(INSTALLED)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py prune_errors
 	$(BIN)/gunicorn microblog.wsgi
 
 # Load benchmark of the production server (needs wrk: apt-get install wrk).

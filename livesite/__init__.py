@@ -119,15 +119,30 @@ def scratch_database(tmp_path):
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def break_table(database_url, table):
-    """Rename a table away, so that every query on it fails: a fault injected into the database."""
-    statement = f'ALTER TABLE "{table}" RENAME TO "{table}_broken"'
+def run_sql(database_url, statement):
+    """Run one statement on the site's database, from outside the site."""
     if database_url.startswith("sqlite:///"):
         with sqlite3.connect(urllib.parse.urlsplit(database_url).path) as connection:
             connection.execute(statement)
     else:
         with psycopg.connect(database_url, autocommit=True) as connection:
             connection.execute(statement)
+
+
+def break_table(database_url, table):
+    """Rename a table away, so that every query on it fails: a fault injected into the database."""
+    run_sql(database_url, f'ALTER TABLE "{table}" RENAME TO "{table}_broken"')
+
+
+def repair_table(database_url, table):
+    run_sql(database_url, f'ALTER TABLE "{table}_broken" RENAME TO "{table}"')
+
+
+def drop_database(database_url):
+    """Take a PostgreSQL site's database away under it, its open connections included."""
+    server = urllib.parse.urlsplit(database_url)
+    with psycopg.connect(server._replace(path="/postgres").geturl(), autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE "{server.path[1:]}" WITH (FORCE)')
 
 
 def production_env(tmp_path, database_url, **overrides):

@@ -24,6 +24,7 @@ class AtomicWritesMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view, args, kwargs):
+        __tracebackhide__ = True  # it only passes the call on: no part of an error's cause
         if request.method in SAFE_METHODS:
             return None
         with transaction.atomic():

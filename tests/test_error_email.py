@@ -1,6 +1,7 @@
 """With DEBUG off, an unhandled error reaches the admins by real email and the log file, without
 slowing the user's 500 page, flooding the inbox or leaking credentials."""
 
+import os
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -8,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import redis
 
-from livesite import Browser, free_port, running_site
+from livesite import Browser, break_table, drop_database, free_port, repair_table, running_site
 from microblog.posts.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.slow
@@ -16,6 +17,10 @@ pytestmark = pytest.mark.slow
 
 def body_of(message):
     return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def reference_on(page):
+    return re.search(r"Error reference: <code>(\w+)</code>", page).group(1)
 
 
 def admin_browser(site):
@@ -162,3 +167,50 @@ def test_with_redis_the_throttle_is_shared_there(tmp_path, smtp_server, redis_ur
         assert statuses == [500] * 12
         assert len(smtp_server.wait_for(1, quiet=2)) == 1
     assert redis.Redis.from_url(redis_url).keys("*error-email*")
+
+
+def test_two_pages_meeting_one_broken_table_are_two_errors_each_emailed(tmp_path, smtp_server):
+    """The same library line raises both (the database backend's), but from two views."""
+    with running_site(tmp_path, workers=2, EMAIL_URL=smtp_server.url) as site:
+        browser = admin_browser(site)
+        break_table(site.database_url, "posts_post")
+        profile = [browser.get("/user/susan") for _ in range(3)]
+        home = browser.get("/")
+        first, second = smtp_server.wait_for(2)
+        repair_table(site.database_url, "posts_post")
+
+        profile_ref = reference_on(profile[0][1])
+        home_ref = reference_on(home[1])
+        assert [status for status, _ in profile + [home]] == [500] * 4
+        assert first["Subject"].endswith(f"Internal Server Error: /user/susan [req {profile_ref}]")
+        assert second["Subject"].endswith(f"Internal Server Error: / [req {home_ref}]")
+        # Each email links to its error in the admin, where the counts and references are.
+        link = re.search(
+            r"http://127\.0\.0\.1:\d+(/admin/errors/errorgroup/\d+/change/)", body_of(second)
+        )
+        status, page = browser.get(link.group(1))
+        assert status == 200 and home_ref in page
+        _, found = browser.get(f"/admin/errors/errorgroup/?q={profile_ref}")
+        assert "1 result" in found and "/user/susan" in found
+        _, listing = browser.get("/admin/errors/errorgroup/")
+        assert re.search(r'<td class="field-count">3</td>', listing)
+        assert re.search(r'<td class="field-count">1</td>', listing)
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="takes a database server away: runs on PostgreSQL (CI)",
+)
+def test_with_the_database_gone_the_500_page_log_and_email_still_happen(tmp_path, smtp_server):
+    with running_site(tmp_path, EMAIL_URL=smtp_server.url) as site:
+        browser = admin_browser(site)
+        drop_database(site.database_url)
+
+        status, page = browser.get("/user/susan")
+
+        assert status == 500
+        [email] = smtp_server.wait_for(1)
+        assert email["Subject"].endswith(f"[req {reference_on(page)}]")
+        assert "This error in the admin" not in body_of(email)
+        assert "Internal Server Error: /user/susan" in site.log()
+        assert len(re.findall("Could not record the error in the Errors admin", site.log())) == 1

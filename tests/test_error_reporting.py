@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from microblog.log import SafeExceptionReporterFilter
+from microblog.errors.reporter import SafeExceptionReporterFilter
 
 pytestmark = pytest.mark.django_db
 
@@ -106,11 +106,11 @@ def test_passwords_inside_urls_are_masked(value, expected):
     assert SafeExceptionReporterFilter().cleanse_setting("SOME_URL", value) == expected
 
 
-def test_database_url_password_is_masked_in_the_email(staff_client, sent_emails, settings):
-    settings.SENTRY_DSN = "https://public:dsn-secret-value@sentry.example.com/1"
+def test_password_in_a_url_setting_is_masked_in_the_email(staff_client, sent_emails, settings):
+    settings.REDIS_URL = "redis://:redis-secret-value@cache.example.com:6379/0"
 
     staff_client.get("/errors/test")
 
     [email] = sent_emails()
-    assert "dsn-secret-value" not in email.body
-    assert "https://public:********************@sentry.example.com/1" in email.body
+    assert "redis-secret-value" not in email.body
+    assert "redis://:********************@cache.example.com:6379/0" in email.body

@@ -11,7 +11,8 @@ from concurrent_log_handler import ConcurrentRotatingFileHandler
 from django.conf import settings
 from django.test import Client
 
-from microblog.log import build_logging
+from livesite import PRODUCTION_SECRET_KEY, manage, site_env
+from microblog.errors.log import LogFileHandler
 
 pytestmark = pytest.mark.django_db
 
@@ -26,17 +27,34 @@ def log_handler():
     return handler
 
 
-def test_log_file_rotates_by_size_as_in_the_chapter():
+def test_log_file_rotates_by_size_keeping_thousands_of_tracebacks():
     handler = log_handler()
 
     assert isinstance(handler, ConcurrentRotatingFileHandler)
     assert handler.baseFilename == str(settings.LOG_DIR / "microblog.log")
-    assert (handler.maxBytes, handler.backupCount) == (10 * 1024, 10)
+    # 60 MiB in all: some 4,000 tracebacks of 15 KB, where the chapter's 10 KiB x 10 kept ten.
+    assert (handler.maxBytes, handler.backupCount) == (10 * 1024 * 1024, 5)
     assert handler.level == logging.INFO
 
 
+def test_rotation_size_and_count_come_from_the_environment(tmp_path):
+    done = manage(
+        "shell",
+        "-c",
+        "import logging; [h] = [h for h in logging.getLogger('django').handlers if h.name == 'log']"
+        "; print(h.maxBytes, h.backupCount)",
+        DEBUG="off",
+        SECRET_KEY=PRODUCTION_SECRET_KEY,
+        LOG_DIR=tmp_path,
+        LOG_MAX_BYTES="10240",
+        LOG_BACKUP_COUNT="10",
+    )
+
+    assert done.stdout.split()[-2:] == ["10240", "10"], done.stderr
+
+
 def test_log_directory_is_created_if_missing_and_closed_to_others(tmp_path):
-    build_logging(tmp_path / "new" / "logs")
+    LogFileHandler(tmp_path / "new" / "logs" / "microblog.log").close()
 
     mode = (tmp_path / "new" / "logs").stat().st_mode
     assert stat.S_ISDIR(mode)
@@ -46,9 +64,19 @@ def test_log_directory_is_created_if_missing_and_closed_to_others(tmp_path):
 def test_existing_log_directory_is_closed_to_others(tmp_path):
     (tmp_path / "logs").mkdir(mode=0o755)
 
-    build_logging(tmp_path / "logs")
+    LogFileHandler(tmp_path / "logs" / "microblog.log").close()
 
     assert (tmp_path / "logs").stat().st_mode & stat.S_IRWXO == 0
+
+
+def test_reading_the_settings_writes_nothing_to_disk(tmp_path):
+    env = site_env(DEBUG="off", SECRET_KEY=PRODUCTION_SECRET_KEY, LOG_DIR=tmp_path / "logs")
+    done = subprocess.run(
+        [sys.executable, "-c", "import microblog.settings"], cwd=settings.BASE_DIR, env=env
+    )
+
+    assert done.returncode == 0
+    assert not (tmp_path / "logs").exists()
 
 
 def test_log_file_is_not_readable_by_other_users(client):
@@ -79,6 +107,16 @@ def test_control_characters_in_a_path_cannot_forge_a_log_line(client):
     assert r"/user/x\r\n2000-01-01 00:00:00,000 ERROR: forged\u2028line" in log
 
 
+def test_control_characters_in_our_own_messages_cannot_forge_a_log_line():
+    # Django escapes the arguments of its own request log lines; ours rely on the formatter.
+    name = "mallory\r\n2000-01-01 00:00:00,000 ERROR: forged\u2028line"
+    logging.getLogger("microblog").info("Renamed to %s", name)
+
+    log = read_log()
+    assert not any(line.startswith("2000-01-01") for line in log.splitlines())
+    assert r"Renamed to mallory\r\n2000-01-01 00:00:00,000 ERROR: forged\u2028line" in log
+
+
 def test_bad_host_is_answered_400_and_logged_but_never_emailed(sent_emails):
     response = Client(HTTP_HOST="evil.example").get("/login")
 
@@ -95,14 +133,12 @@ def test_runserver_access_log_is_neither_emailed_nor_in_the_log_file(sent_emails
 
 
 WRITER = """
-import logging, logging.config, sys
+import logging, sys
 from pathlib import Path
-from microblog.log import build_logging
-config = build_logging(Path(sys.argv[1]), max_bytes=4096, backups=1000)
-config["handlers"]["log"]["filters"] = []
-config["formatters"]["chapter7"] = {"format": "%(message)s"}
-config["loggers"] = {"writer": {"handlers": ["log"], "level": "INFO"}}
-logging.config.dictConfig(config)
+from microblog.errors.log import LogFileHandler
+handler = LogFileHandler(Path(sys.argv[1]) / "microblog.log", maxBytes=4096, backupCount=1000)
+logging.getLogger("writer").addHandler(handler)
+logging.getLogger("writer").setLevel(logging.INFO)
 for n in range(int(sys.argv[3])):
     logging.getLogger("writer").info("writer %s line %05d %s", sys.argv[2], n, "x" * 40)
 """

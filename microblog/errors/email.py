@@ -1,0 +1,207 @@
+"""The error emails: built in the failing request, recorded and sent in the background, throttled.
+
+Where error emails are configured: LOGGING in settings.py routes errors to AdminEmailHandler
+below; ADMINS, EMAIL_URL and ERROR_EMAIL_WINDOW come from the environment.
+"""
+
+import atexit
+import logging
+import queue
+import threading
+from copy import copy
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.db import DatabaseError, close_old_connections
+from django.utils import log, timezone
+
+from microblog.errors.fingerprint import fingerprint, qualified_name
+
+# Trouble with reporting itself goes to the log file only (see LOGGING), never to an email.
+logger = logging.getLogger(__name__)
+
+
+class BackgroundSender:
+    """Runs jobs, one at a time, on a thread of this process, so that no request waits for them.
+
+    The thread starts on first use (so, after a server forks its workers) and what is still queued
+    when the process exits is finished first.
+    """
+
+    def __init__(self, exit_timeout=20):
+        self.exit_timeout = exit_timeout
+        self._jobs = queue.SimpleQueue()
+        self._thread = None
+        self._lock = threading.Lock()
+        atexit.register(self.drain)
+
+    def submit(self, job, *args, **kwargs):
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="error-email", daemon=True)
+                self._thread.start()
+        self._jobs.put((job, args, kwargs))
+
+    def drain(self):
+        if self._thread is not None and self._thread.is_alive():
+            self._jobs.put((None, (), {}))
+            self._thread.join(self.exit_timeout)
+
+    def _run(self):
+        while True:
+            job, args, kwargs = self._jobs.get()
+            if job is None:
+                return
+            try:
+                # As between requests: drop this thread's database connection if it died since
+                # the last job (the database restarted), so that the job gets a fresh one.
+                close_old_connections()
+                job(*args, **kwargs)
+            except Exception as error:
+                logger.error("Could not send the error email to ADMINS: %r", error)
+
+
+class ErrorThrottle:
+    """Let one email per distinct error through per window, and count the ones held back.
+
+    State lives in Django's default cache, shared by all worker processes (the database, or Redis
+    where configured). If the cache fails, the email goes out: better a repeat than a lost error.
+    """
+
+    def __init__(self, window):
+        self.window = window
+
+    def admit(self, fingerprint):
+        """Return None to hold the email back, else how many repeats were held back before it."""
+        key = f"error-email:{fingerprint}"
+        try:
+            if cache.add(key, True, timeout=self.window):
+                held_back = cache.get(f"{key}:held", 0)
+                cache.delete(f"{key}:held")
+                return held_back
+            if not cache.add(f"{key}:held", 1, timeout=None):
+                cache.incr(f"{key}:held")
+                cache.touch(f"{key}:held", timeout=None)  # some backends' incr resets it
+            return None
+        except Exception as error:
+            logger.warning("Error-email throttle unavailable, sending anyway: %r", error)
+            return 0
+
+
+@dataclass(frozen=True)
+class ErrorReport:
+    """What the email and the Errors admin say of one error, taken while its request is at hand."""
+
+    fingerprint: str
+    subject: str
+    text: str
+    exception: str
+    message: str
+    view: str
+    path: str
+    request_id: str
+    user: str
+    time: datetime
+    site_url: str  # "" when the request's host is not one that ALLOWED_HOSTS accepts
+
+
+class AdminEmailHandler(log.AdminEmailHandler):
+    """Django's AdminEmailHandler, made fit for production.
+
+    - The report (Django's subject and text, cleansed by our SafeExceptionReporterFilter) is
+      built in the failing request, where its data is at hand; it is recorded in the Errors admin
+      and emailed from a background thread, so neither the database nor a slow or dead mail
+      server holds up the user's 500 page, and the record is outside the request's transaction.
+    - Errors are grouped by cause (fingerprint.py): repeats within `window` seconds send one
+      email, and the next one says how many were held back; a group that staff marked resolved
+      emails again at once when it comes back. The log still gets every occurrence.
+    - The subject carries the request id that the user sees on the 500 page, the body a link to
+      the error in the admin.
+    - Like every logging handler it never raises: Django 6.1 under MAILERS lets a mail-transport
+      error escape emit() (ticket 37261), which would replace the 500 page with a crash.
+    """
+
+    sender = BackgroundSender()
+
+    def __init__(self, window=600, **kwargs):
+        super().__init__(**kwargs)
+        self.throttle = ErrorThrottle(window)
+
+    def emit(self, record):
+        try:
+            self.sender.submit(self.deliver, self.report(record))
+        except Exception:
+            self.handleError(record)
+
+    def report(self, record):
+        """Django's subject and text report of `record`, and what the Errors admin records."""
+        request = getattr(record, "request", None)
+        request_id = getattr(record, "request_id", None) or ""
+        internal = request and request.META.get("REMOTE_ADDR") in settings.INTERNAL_IPS
+        where = f" ({'internal' if internal else 'EXTERNAL'} IP)" if request else ""
+        subject = f"{record.levelname}{where}: {record.getMessage()}"
+        if request_id:
+            subject += f" [req {request_id}]"
+        # The traceback comes from the reporter, not from the formatted record.
+        summary = copy(record)
+        summary.exc_info = summary.exc_text = None
+        exc_info = record.exc_info or (None, record.getMessage(), None)
+        reporter = self.reporter_class(request, *exc_info, is_email=True)
+        match = getattr(request, "resolver_match", None)
+        return ErrorReport(
+            fingerprint=fingerprint(record),
+            subject=self.format_subject(subject),
+            text=f"{self.format(summary)}\n\n{reporter.get_traceback_text()}",
+            exception=qualified_name(exc_info[0]) if exc_info[0] else record.levelname,
+            message=str(exc_info[1])[:1000],
+            view=match.view_name if match else "",
+            path=request.path if request else "",
+            request_id=request_id,
+            user=username_of(request),
+            time=timezone.now(),
+            site_url=site_url_of(request),
+        )
+
+    def deliver(self, report):
+        """Record the error, then email it unless the throttle holds a repeat back."""
+        group, reopened = record(report)
+        held_back = 0 if reopened else self.throttle.admit(report.fingerprint)
+        if held_back is None:
+            return
+        subject = report.subject
+        if held_back:
+            subject += f" (+{held_back} more since the last email)"
+        text = report.text
+        if group and report.site_url:
+            text = f"This error in the admin: {report.site_url}{group.get_admin_url()}\n\n{text}"
+        self.send_mail(subject, text)  # a failure is logged by the sender
+
+
+def record(report):
+    """Record `report` in the Errors admin; with the database unreachable, skip it and say so."""
+    # Imported here: logging, and so this module, is set up before the apps are ready.
+    from microblog.errors.models import ErrorGroup
+
+    try:
+        return ErrorGroup.objects.record(report)
+    except DatabaseError as error:
+        logger.warning("Could not record the error in the Errors admin: %r", error)
+        return None, False
+
+
+def username_of(request):
+    try:
+        return request.user.get_username()
+    except Exception:  # no request, or the failure is in loading the user itself
+        return ""
+
+
+def site_url_of(request):
+    """The site's address as this request reached it, if its host is one ALLOWED_HOSTS accepts."""
+    try:
+        return request.build_absolute_uri("/").rstrip("/")
+    except (AttributeError, DisallowedHost):
+        return ""

@@ -1,0 +1,89 @@
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import F
+from django.urls import reverse
+
+# Occurrences kept per group: enough to see a pattern, bounded in an error storm (the count goes
+# on counting all of them).
+KEEP_OCCURRENCES = 50
+
+
+class ErrorGroupQuerySet(models.QuerySet):
+    def record(self, report):
+        """Count one occurrence of `report`'s error; return its group and whether the group had
+        been marked resolved (a regression: it is open again)."""
+        with transaction.atomic():
+            group, _ = self.get_or_create(
+                fingerprint=report.fingerprint,
+                defaults={
+                    "exception": report.exception,
+                    "message": report.message,
+                    "view": report.view,
+                    "first_seen": report.time,
+                    "last_seen": report.time,
+                },
+            )
+            self.filter(pk=group.pk).update(
+                count=F("count") + 1,
+                message=report.message,
+                path=report.path,
+                last_seen=report.time,
+                environment=settings.ENVIRONMENT,
+                release=settings.RELEASE,
+                resolved_at=None,
+            )
+            group.occurrences.create(
+                request_id=report.request_id,
+                time=report.time,
+                path=report.path,
+                user=report.user,
+                report=report.text,
+            )
+            older = group.occurrences.values_list("pk", flat=True)[KEEP_OCCURRENCES:]
+            Occurrence.objects.filter(pk__in=list(older)).delete()
+        return group, group.resolved_at is not None
+
+
+class ErrorGroup(models.Model):
+    """One error, by cause (fingerprint.py): how often, where, since when, and is it resolved."""
+
+    fingerprint = models.CharField(max_length=32, unique=True)
+    exception = models.CharField(max_length=255)
+    message = models.TextField()
+    view = models.CharField(max_length=255, blank=True)
+    path = models.TextField("latest path", blank=True)
+    count = models.PositiveBigIntegerField(default=0)
+    first_seen = models.DateTimeField()
+    last_seen = models.DateTimeField(db_index=True)
+    environment = models.CharField(max_length=100, blank=True)
+    release = models.CharField(max_length=100, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ErrorGroupQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-last_seen"]
+        verbose_name = "error"
+
+    def __str__(self):
+        return f"{self.exception}: {self.message[:80]}"
+
+    def get_admin_url(self):
+        return reverse("admin:errors_errorgroup_change", args=[self.pk])
+
+
+class Occurrence(models.Model):
+    """One time an error happened: what the admins' email said of it."""
+
+    group = models.ForeignKey(ErrorGroup, on_delete=models.CASCADE, related_name="occurrences")
+    request_id = models.CharField(max_length=64, blank=True, db_index=True)
+    time = models.DateTimeField()
+    path = models.TextField(blank=True)
+    user = models.CharField(max_length=150, blank=True)
+    report = models.TextField()
+
+    class Meta:
+        ordering = ["-time", "-id"]
+
+    def __str__(self):
+        return f"{self.time:%Y-%m-%d %H:%M:%S} {self.request_id}"

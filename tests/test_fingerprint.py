@@ -1,0 +1,93 @@
+"""Errors are grouped by cause: the fingerprint, from real tracebacks."""
+
+import json
+import logging
+import sys
+
+from django.test import RequestFactory
+from django.urls import resolve
+
+from microblog.errors.fingerprint import fingerprint
+
+
+def record_of(raise_it, path="/index"):
+    """The log record Django writes for an exception raised while serving `path`."""
+    request = RequestFactory().get(path)
+    request.resolver_match = resolve(path)
+    try:
+        raise_it()
+    except Exception:
+        exc_info = sys.exc_info()
+    record = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "x", (), exc_info)
+    record.request = request
+    return record
+
+
+def parse_settings_page():
+    json.loads("settings page")  # the library raises, in its own code
+
+
+def parse_profile_page():
+    json.loads("profile page")
+
+
+def fail_twice(n):
+    if n:
+        return fail_twice(n - 1)
+    raise KeyError("deep")
+
+
+def test_the_same_fault_on_the_same_path_is_one_group():
+    first, second = record_of(parse_settings_page), record_of(parse_settings_page)
+
+    assert fingerprint(first) == fingerprint(second)
+
+
+def test_one_library_line_reached_from_two_places_of_ours_is_two_groups():
+    assert fingerprint(record_of(parse_settings_page)) != fingerprint(record_of(parse_profile_page))
+
+
+def test_the_same_fault_in_two_views_is_two_groups():
+    at_home = record_of(parse_settings_page, "/index")
+    on_a_profile = record_of(parse_settings_page, "/user/susan")
+
+    assert fingerprint(at_home) != fingerprint(on_a_profile)
+
+
+def test_the_message_does_not_split_a_group():
+    def fail(value):
+        raise ValueError(f"bad value {value}")
+
+    assert fingerprint(record_of(lambda: fail(1))) == fingerprint(record_of(lambda: fail(2)))
+
+
+def test_the_exception_type_splits_a_group():
+    def fail(error):
+        raise error
+
+    assert fingerprint(record_of(lambda: fail(KeyError()))) != fingerprint(
+        record_of(lambda: fail(IndexError()))
+    )
+
+
+def test_the_path_through_our_code_splits_a_group():
+    assert fingerprint(record_of(lambda: fail_twice(1))) != fingerprint(
+        record_of(lambda: fail_twice(2))
+    )
+
+
+def library_only(call):
+    """The record of an error whose traceback holds only the standard library's frames."""
+    record = record_of(call)
+    _, error, tb = record.exc_info
+    record.exc_info = (type(error), error, tb.tb_next.tb_next)  # drop record_of's and the lambda's
+    return record
+
+
+def test_without_a_frame_of_ours_the_library_frames_count():
+    decoding = library_only(lambda: json.loads("x"))
+    decoding_again = library_only(lambda: json.loads("y"))
+    encoding = library_only(lambda: json.dumps(object()))
+
+    assert fingerprint(decoding) == fingerprint(decoding_again)
+    assert fingerprint(decoding) != fingerprint(encoding)
