@@ -1,9 +1,10 @@
 """{% post_list %}: the list of recent posts on the home page and on each profile, cached."""
 
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from django import template
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.template.loader import render_to_string
 
 from microblog.posts.models import Post
@@ -23,9 +24,19 @@ def post_list(author=None):
     `seed_demo` in another process) with no signal or invalidation to forget, while rendering,
     most of a page's work, happens once per distinct list.
     """
-    posts = Post.objects.all() if author is None else Post.objects.filter(author=author)
+    with connection.cursor() as cursor:
+        cursor.execute(shown_sql(by_author=author is not None), [author.pk] if author else [])
+        return render_post_list(tuple(cursor.fetchall()))
+
+
+@cache
+def shown_sql(by_author):
+    """The query of what a list shows, built by the ORM once per process: building it takes
+    four times as long as running it, and it runs on every view of the home page and profiles."""
+    posts = Post.objects.filter(author_id=0) if by_author else Post.objects.all()
     shown = posts.values_list("pk", "body", "author__username", "author__email")
-    return render_post_list(tuple(shown[:POSTS_PER_LIST]))
+    sql, _ = shown[:POSTS_PER_LIST].query.sql_with_params()
+    return sql
 
 
 # Per process: an entry can't go stale (its key is its content) and dies with the process, so a
