@@ -296,3 +296,23 @@ class Browser:
     def log_in(self, username, password):
         status, page = self.post("/login", {"username": username, "password": password})
         assert re.search(r"Hi, \w+!", page), page
+
+
+class RedisServer:
+    """A redis-server of the test's own, on a free port, that the test stops and starts again."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self):
+        command = ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port)]
+        command += ["--save", "", "--appendonly", "no", "--dir", str(self.folder)]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        wait_for_port(self.port, self.process)
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)

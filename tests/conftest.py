@@ -1,11 +1,12 @@
 import os
+import shutil
 
 import pytest
 import redis
 from django.core.cache import cache
 from django.test import Client
 
-from livesite import smtp_sink
+from livesite import RedisServer, smtp_sink
 from microblog.errors.email import AdminEmailHandler
 from microblog.posts.templatetags.posts import render_post_list
 from tests.factories import UserFactory
@@ -77,6 +78,20 @@ def smtp_server():
     """A real SMTP server on a free loopback port; its URL is the site's EMAIL_URL."""
     with smtp_sink() as inbox:
         yield inbox
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """A redis-server that the test starts itself, to stop and start again: never the machine's."""
+    if shutil.which("redis-server") is None:
+        if os.environ.get("REQUIRE_REDIS"):
+            pytest.fail("REQUIRE_REDIS is set, but redis-server is not installed")
+        pytest.skip("no redis-server installed: the Redis outage tests did not run")
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    if server.process.poll() is None:
+        server.stop()
 
 
 @pytest.fixture

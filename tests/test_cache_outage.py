@@ -1,0 +1,70 @@
+"""The cache is an accelerator: with Redis gone, pages render uncached, errors are still emailed,
+and the log says so once; when Redis is back, caching resumes without a restart."""
+
+import pytest
+import redis
+from django.conf import settings as django_settings
+
+from microblog import cache as fail_soft_cache
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def redis_cache(own_redis, settings, monkeypatch):
+    """The site's cache on the test's own Redis, configured as settings.py does it."""
+    monkeypatch.setattr(fail_soft_cache, "_last_warning", 0.0)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "microblog.cache.FailSoftRedisCache",
+            "LOCATION": own_redis.url,
+            "OPTIONS": {"socket_connect_timeout": 0.1, "socket_timeout": 0.1},
+        }
+    }
+    return own_redis
+
+
+def cached_keys(server):
+    return redis.Redis.from_url(server.url).keys("*")
+
+
+def cache_warnings():
+    log = (django_settings.LOG_DIR / "microblog.log").read_text()
+    return log.count("Cache unavailable, serving without it")
+
+
+def test_with_redis_gone_pages_are_served_and_the_log_says_so_once(redis_cache, logged_in):
+    assert logged_in.get("/user/susan").status_code == 200
+    redis_cache.stop()
+
+    statuses = [logged_in.get(path).status_code for path in ["/", "/user/susan", "/edit_profile"]]
+    edit = logged_in.post("/edit_profile", {"username": "susan", "about_me": "still here"})
+    logged_in.post("/logout")
+    login_page = logged_in.get("/login")
+
+    assert statuses == [200, 200, 200]
+    assert edit.status_code == 302
+    assert login_page.status_code == 200 and "Remember me" in login_page.text
+    assert cache_warnings() == 1
+
+
+def test_when_redis_is_back_caching_resumes(redis_cache, client):
+    client.get("/login")
+    assert cached_keys(redis_cache)  # the empty login form
+    redis_cache.stop()
+    client.get("/login")
+
+    redis_cache.start()
+    redis.Redis.from_url(redis_cache.url).flushdb()
+    assert client.get("/login").status_code == 200
+
+    assert cached_keys(redis_cache)
+
+
+def test_with_redis_gone_every_error_is_still_emailed(redis_cache, staff_client, sent_emails):
+    redis_cache.stop()
+
+    statuses = [staff_client.get("/errors/test").status_code for _ in range(2)]
+
+    assert statuses == [500, 500]
+    assert len(sent_emails()) == 2
