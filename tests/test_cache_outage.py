@@ -5,7 +5,9 @@ import pytest
 import redis
 from django.conf import settings as django_settings
 
+from livesite import Browser, running_site
 from microblog import cache as fail_soft_cache
+from microblog.posts.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +70,23 @@ def test_with_redis_gone_every_error_is_still_emailed(redis_cache, staff_client,
 
     assert statuses == [500, 500]
     assert len(sent_emails()) == 2
+
+
+@pytest.mark.slow
+def test_the_production_server_rides_out_a_redis_outage(tmp_path, own_redis):
+    with running_site(tmp_path, workers=2, REDIS_URL=own_redis.url) as site:
+        browser = Browser(site.url)
+        browser.log_in("susan", DEMO_PASSWORD)
+        own_redis.stop()
+
+        down = [browser.get(path)[0] for path in ["/", "/user/susan", "/edit_profile"]]
+        down.append(Browser(site.url).get("/login")[0])  # the cached empty form
+        saved = browser.post("/edit_profile", {"username": "susan", "about_me": "no cache"})
+
+        own_redis.start()
+        back = Browser(site.url).get("/login")[0]
+
+    assert down == [200, 200, 200, 200]
+    assert "Your changes have been saved." in saved[1]
+    assert back == 200 and cached_keys(own_redis)
+    assert 1 <= site.log().count("Cache unavailable, serving without it") <= 2  # once per worker
