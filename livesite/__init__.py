@@ -107,16 +107,17 @@ def scratch_database(tmp_path):
     if not url.startswith(("postgres://", "postgresql://")):
         yield f"sqlite:///{tmp_path / 'db.sqlite3'}"
         return
-    server = urllib.parse.urlsplit(url)
     name = f"microblog_site_{uuid.uuid4().hex[:12]}"
-    admin_url = server._replace(path="/postgres").geturl()
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
+    run_sql(maintenance_url(url), f'CREATE DATABASE "{name}"')
     try:
-        yield server._replace(path=f"/{name}").geturl()
+        yield urllib.parse.urlsplit(url)._replace(path=f"/{name}").geturl()
     finally:
-        with psycopg.connect(admin_url, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        run_sql(maintenance_url(url), f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def maintenance_url(database_url):
+    """The same PostgreSQL server's `postgres` database, to create and drop others from."""
+    return urllib.parse.urlsplit(database_url)._replace(path="/postgres").geturl()
 
 
 def run_sql(database_url, statement):
@@ -140,9 +141,8 @@ def repair_table(database_url, table):
 
 def drop_database(database_url):
     """Take a PostgreSQL site's database away under it, its open connections included."""
-    server = urllib.parse.urlsplit(database_url)
-    with psycopg.connect(server._replace(path="/postgres").geturl(), autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE "{server.path[1:]}" WITH (FORCE)')
+    name = urllib.parse.urlsplit(database_url).path[1:]
+    run_sql(maintenance_url(database_url), f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
 def production_env(tmp_path, database_url, **overrides):
