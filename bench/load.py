@@ -63,11 +63,10 @@ def latency_ms(wrk_output, percentile):
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
 
-def peak_rss_mb(master_pid):
-    """The peak resident memory (VmHWM) of each worker process of a gunicorn master."""
-    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+def peak_rss_mb(worker_pids):
+    """The peak resident memory (VmHWM) of each worker process."""
     peaks = []
-    for pid in children:
+    for pid in worker_pids:
         status = Path(f"/proc/{pid}/status").read_text()
         peaks.append(int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024)
     return peaks
@@ -93,7 +92,7 @@ def benchmark(database, seconds):
             for path, logged_in in PAGES.items():
                 rate, p50, p99 = wrk(site.url + path, seconds, cookie if logged_in else None)
                 rows.append((path, rate, p50, p99, queries[path]))
-            rss = peak_rss_mb(site.pid)
+            rss = peak_rss_mb(site.worker_pids())
     print(f"\n{database}: 2 sync workers, 1,000 users, 10,000 posts, 16 connections, {seconds} s")
     print(f"{'page':<16} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'queries':>8}")
     for path, rate, p50, p99, count in rows:

@@ -1,24 +1,27 @@
-"""The real site in other processes (manage.py, gunicorn, runserver), and clients to talk to it.
+"""The real site in other processes (manage.py, make production, runserver), and clients for it.
 
 Shared by the tests and the benchmarks in bench/.
 """
 
 import asyncio
+import contextlib
 import http.cookiejar
 import os
 import re
+import shutil
+import signal
 import socket
 import sqlite3
 import ssl
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from contextlib import contextmanager
 from dataclasses import dataclass
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -78,9 +81,13 @@ def wait_for_port(port, process, timeout=30):
 class Site:
     url: str
     env: dict
-    pid: int
+    process: subprocess.Popen
     log_file: Path
     stdout_file: Path
+
+    @property
+    def pid(self):
+        return self.process.pid
 
     @property
     def database_url(self):
@@ -95,8 +102,20 @@ class Site:
     def stdout(self):
         return self.stdout_file.read_text()
 
+    def server_pid(self):
+        """The production server's own process: the one that `make production` runs."""
+        [pid] = child_pids(self.pid)
+        return pid
 
-@contextmanager
+    def worker_pids(self):
+        return child_pids(self.server_pid())
+
+
+def child_pids(pid):
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+@contextlib.contextmanager
 def scratch_database(tmp_path):
     """A fresh database for a site in another process, of the kind the suite runs on.
 
@@ -139,6 +158,22 @@ def repair_table(database_url, table):
     run_sql(database_url, f'ALTER TABLE "{table}_broken" RENAME TO "{table}"')
 
 
+@contextlib.contextmanager
+def write_lock(database_url, table):
+    """Hold a lock that makes every write to `table` wait until the block ends."""
+    if database_url.startswith("sqlite:///"):
+        path = urllib.parse.urlsplit(database_url).path
+        with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as connection:
+            connection.execute("BEGIN IMMEDIATE")  # SQLite has one write lock for all tables
+            yield
+            connection.execute("ROLLBACK")
+    else:
+        with psycopg.connect(database_url) as connection:
+            connection.execute(f'LOCK TABLE "{table}" IN EXCLUSIVE MODE')
+            yield
+            connection.rollback()
+
+
 def drop_database(database_url):
     """Take a PostgreSQL site's database away under it, its open connections included."""
     name = urllib.parse.urlsplit(database_url).path[1:]
@@ -166,20 +201,20 @@ def prepare(env, *commands):
         assert done.returncode == 0, done.stderr
 
 
-@contextmanager
-def running_site(tmp_path, workers=1, scheme="http", gunicorn_args=(), seed_args=(), **overrides):
-    """Migrate, seed and collect static files, then serve the site with gunicorn."""
+@contextlib.contextmanager
+def running_site(tmp_path, workers=1, scheme="http", seed_args=(), **overrides):
+    """Migrate and seed a fresh database, then serve the site with `make production`, as an
+    operator runs it."""
     with scratch_database(tmp_path) as database_url:
         env = production_env(tmp_path, database_url, **overrides)
-        prepare(env, ["migrate"], ["seed_demo", *seed_args], ["collectstatic", "--noinput"])
+        prepare(env, ["migrate"], ["seed_demo", *seed_args])
         port = free_port()
-        command = [sys.executable, "-m", "gunicorn", "microblog.wsgi"]
-        command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers), *gunicorn_args]
-        with _serve(tmp_path, env, command, f"{scheme}://127.0.0.1:{port}") as site:
+        env |= {"PORT": port, "WEB_CONCURRENCY": workers}
+        with _serve(tmp_path, env, ["make", "production"], f"{scheme}://127.0.0.1:{port}") as site:
             yield site
 
 
-@contextmanager
+@contextlib.contextmanager
 def development_site(tmp_path):
     """The site as `make run` serves it (DEBUG on, runserver, .env), with a database of its own."""
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "LOG_DIR": tmp_path / "logs"}
@@ -190,7 +225,7 @@ def development_site(tmp_path):
         yield site
 
 
-@contextmanager
+@contextlib.contextmanager
 def _serve(tmp_path, env, command, url):
     """Run a server process until the block ends; its output goes to files in tmp_path."""
     stdout_file, stderr_file = tmp_path / "server.stdout", tmp_path / "server.stderr"
@@ -204,12 +239,14 @@ def _serve(tmp_path, env, command, url):
             start_new_session=True,
         )
         try:
-            wait_for_port(urllib.parse.urlsplit(url).port, process)
+            wait_for_port(urllib.parse.urlsplit(url).port, process, timeout=120)
             log_file = Path(env["LOG_DIR"]) / "microblog.log"
-            yield Site(url, env, process.pid, log_file, stdout_file)
+            yield Site(url, env, process, log_file, stdout_file)
         finally:
-            process.terminate()
-            process.wait(timeout=30)
+            if process.poll() is None:
+                # As systemd and docker stop a service: SIGTERM to its whole process group.
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(timeout=60)
 
 
 class Inbox:
@@ -242,7 +279,7 @@ class Inbox:
         return list(self.messages)
 
 
-@contextmanager
+@contextlib.contextmanager
 def smtp_sink(delay=0):
     """A real SMTP server (aiosmtpd) on a free loopback port; `.url` is its EMAIL_URL."""
     inbox = Inbox(delay)
@@ -255,10 +292,17 @@ def smtp_sink(delay=0):
         controller.stop()
 
 
-class Browser:
-    """A small HTTP client with cookies and CSRF token, for a site served by another process."""
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
 
-    def __init__(self, base_url):
+
+class Browser:
+    """A small HTTP client with cookies and CSRF token, for a site served by another process.
+
+    It follows redirects, unless made with follow_redirects=False."""
+
+    def __init__(self, base_url, follow_redirects=True):
         self.base_url = base_url
         self.cookies = http.cookiejar.CookieJar()
         # The tests' TLS certificates are self-signed.
@@ -266,6 +310,7 @@ class Browser:
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(self.cookies),
             urllib.request.HTTPSHandler(context=insecure),
+            *([] if follow_redirects else [NoRedirects]),
         )
 
     def cookie(self, name):
@@ -294,7 +339,8 @@ class Browser:
         return self.request(path, data=data, **kwargs)
 
     def log_in(self, username, password):
-        status, page = self.post("/login", {"username": username, "password": password})
+        self.post("/login", {"username": username, "password": password})
+        status, page = self.get("/index")
         assert re.search(r"Hi, \w+!", page), page
 
 
@@ -316,3 +362,97 @@ class RedisServer:
     def stop(self):
         self.process.terminate()
         self.process.wait(timeout=30)
+
+
+class SlowClients:
+    """`count` connections that send a request's headers one line every `interval` seconds and
+    never finish them (a "slowloris"): each one the server closes is opened again."""
+
+    def __init__(self, url, count, interval=1.0):
+        parts = urllib.parse.urlsplit(url)
+        self.address = (parts.hostname, parts.port)
+        self.count = count
+        self.interval = interval
+        self.reconnects = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _connect(self):
+        sock = socket.create_connection(self.address, timeout=5)
+        sock.sendall(f"GET /login HTTP/1.1\r\nHost: {self.address[0]}\r\n".encode())
+        return sock
+
+    def _run(self):
+        sockets = [self._connect() for _ in range(self.count)]
+        while not self._stop.wait(self.interval):
+            for i, sock in enumerate(sockets):
+                try:
+                    sock.sendall(b"X-Trickle: 1\r\n")
+                except OSError:
+                    sock.close()
+                    self.reconnects += 1
+                    sockets[i] = self._connect()
+        for sock in sockets:
+            sock.close()
+
+    def __enter__(self):
+        self._thread.start()
+        time.sleep(2 * self.interval)  # every connection open, and trickling
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def visits(url, count=10, timeout=1.0):
+    """`count` ordinary visits to `url`, one after another: each one's status, or None if no
+    answer came within `timeout` seconds."""
+    statuses = []
+    for _ in range(count):
+        try:
+            with urllib.request.urlopen(url, timeout=timeout) as response:
+                statuses.append(response.status)
+        except urllib.error.HTTPError as error:
+            statuses.append(error.code)
+        except OSError:
+            statuses.append(None)
+    return statuses
+
+
+def postgres_binaries():
+    """The folder of PostgreSQL's server programs (initdb, pg_ctl), or None if not installed."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    return found[-1].parent if found else None
+
+
+class PostgresServer:
+    """A PostgreSQL server of the test's own, from initdb, on a free port, that the test stops and
+    starts again: never the machine's cluster. Run as the postgres user when started as root
+    (PostgreSQL refuses to run as root)."""
+
+    def __init__(self):
+        self.bin = postgres_binaries()
+        self.folder = Path(tempfile.mkdtemp(prefix="microblog-pg-"))
+        self.port = free_port()
+        self.url = f"postgres://postgres@127.0.0.1:{self.port}/microblog"
+        if os.geteuid() == 0:
+            shutil.chown(self.folder, "postgres", "postgres")
+        self._run("initdb", "-D", self.folder / "data", "-U", "postgres", "-A", "trust")
+
+    def _run(self, program, *args):
+        command = [self.bin / program, *args]
+        if os.geteuid() == 0:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, check=True, capture_output=True, timeout=120)
+
+    def start(self):
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1"
+        data, log = self.folder / "data", self.folder / "log"
+        self._run("pg_ctl", "-D", data, "-o", options, "-l", log, "-w", "-t", "60", "start")
+
+    def stop(self):
+        self._run("pg_ctl", "-D", self.folder / "data", "-m", "fast", "-w", "stop")
+
+    def remove(self):
+        shutil.rmtree(self.folder, ignore_errors=True)

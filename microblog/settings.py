@@ -249,6 +249,10 @@ LOGGING = {
     },
     "formatters": {
         "chapter7": {"()": "microblog.errors.log.EscapingFormatter", "format": LOG_FORMAT},
+        "access": {
+            "()": "microblog.errors.log.EscapingFormatter",
+            "format": "%(asctime)s %(message)s req=%(request_id)s",
+        },
         "django.server": {
             "()": "django.utils.log.ServerFormatter",
             "format": "[{server_time}] {message}",
@@ -270,6 +274,14 @@ LOGGING = {
             # Repeats of one error within this many seconds send a single email.
             "window": env.int("ERROR_EMAIL_WINDOW", default=600),
         },
+        # The production server's access log: on stdout, as servers have it. (runserver has
+        # its own, django.server below.)
+        "access": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": PRODUCTION_ONLY,
+            "formatter": "access",
+        },
         "console": {"filters": ["require_debug_true"], "class": "logging.StreamHandler"},
         "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
     },
@@ -282,6 +294,7 @@ LOGGING = {
         # unlisted children of "django" to propagate, which would email each 500 twice.)
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         "microblog": {"handlers": ["log", "mail_admins"], "level": "INFO"},
+        "microblog.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
         # Trouble with error reporting itself must not be emailed.
         "microblog.errors": {"handlers": ["log"], "level": "INFO", "propagate": False},
     },
@@ -289,7 +302,7 @@ LOGGING = {
 
 # --- Deployment (HTTPS, security headers) ----------------------------------------------------
 
-# Behind a TLS proxy, trust its X-Forwarded-Proto header; gunicorn's own TLS needs nothing.
+# Behind a TLS proxy, trust its X-Forwarded-Proto header; the server's own TLS needs nothing.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)

@@ -1,4 +1,4 @@
-"""WSGI entry point: `gunicorn microblog.wsgi` (and runserver) start the site here."""
+"""WSGI entry point: the production server (microblog/server.py) and runserver start here."""
 
 import logging
 import os

@@ -1,10 +1,9 @@
-"""gunicorn serves the site with DEBUG off: static files, its own TLS, or behind a TLS proxy."""
+"""`make production` serves the site, DEBUG off: static files, its own TLS, or behind a proxy."""
 
 import os
 import re
 import signal
 import subprocess
-import sys
 import urllib.request
 
 import pytest
@@ -12,6 +11,7 @@ import pytest
 from livesite import (
     ROOT,
     Browser,
+    NoRedirects,
     free_port,
     manage,
     production_env,
@@ -22,11 +22,6 @@ from livesite import (
 from microblog.posts.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.slow
-
-
-class NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
 
 
 def fetch(url, headers=None):
@@ -51,7 +46,7 @@ def test_static_files_are_served_hashed_and_compressed(tmp_path):
     assert "immutable" in headers["Cache-Control"]
 
 
-def test_gunicorn_serves_tls_itself(tmp_path):
+def test_server_terminates_tls_itself_with_certificate_and_key_from_the_environment(tmp_path):
     key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
     subprocess.run(
         [
@@ -73,10 +68,8 @@ def test_gunicorn_serves_tls_itself(tmp_path):
         check=True,
         capture_output=True,
     )
-    tls = ["--certfile", cert, "--keyfile", key]
-    with running_site(
-        tmp_path, scheme="https", gunicorn_args=tls, SECURE_SSL_REDIRECT="on"
-    ) as site:
+    tls = {"TLS_CERTIFICATE": cert, "TLS_KEY": key}
+    with running_site(tmp_path, scheme="https", SECURE_SSL_REDIRECT="on", **tls) as site:
         browser = Browser(site.url)
         browser.log_in("susan", DEMO_PASSWORD)  # the session cookie is Secure: HTTPS works
 
@@ -124,23 +117,37 @@ def test_make_production_migrates_collects_and_serves_with_access_log(tmp_path):
     assert status == 200
     assert re.search(rb'href="/static/css/site\.[0-9a-f]{12}\.css"', page)
     request_id = headers["X-Request-ID"]
-    assert '"GET /login HTTP/1.1" 200' in stdout.read_text()
-    assert f"req={request_id}" in stdout.read_text()
+    assert re.search(rf'"GET /login" 200 [\d.]+ms req={request_id}$', stdout.read_text(), re.M)
+
+
+def refused_start(**env):
+    """Run `make production` with `env` as the real environment: its exit code and output."""
+    done = subprocess.run(
+        ["make", "production"],
+        cwd=ROOT,
+        env=site_env(**env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=120,
+    )
+    return done.returncode, done.stdout
 
 
 def test_production_start_refuses_debug_that_only_dotenv_asks_for(tmp_path):
-    env = site_env(LOG_DIR=tmp_path)  # DEBUG not set: .env would turn it on
-    done = subprocess.run(
-        [sys.executable, "-m", "gunicorn", "microblog.wsgi", "--bind", f"127.0.0.1:{free_port()}"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    # DEBUG is not set in the real environment: .env would turn it on.
+    returncode, output = refused_start(LOG_DIR=tmp_path, PORT=free_port())
 
-    assert done.returncode != 0
-    assert "DEBUG is on only because the development .env says so" in done.stderr
+    assert returncode != 0
+    assert "DEBUG is on only because the development .env says so" in output
+
+
+def test_production_start_refuses_the_development_secret_key(tmp_path):
+    # SECRET_KEY is not set in the real environment: .env's development key would be used.
+    returncode, output = refused_start(DEBUG="off", LOG_DIR=tmp_path, PORT=free_port())
+
+    assert returncode != 0
+    assert "SECRET_KEY is the development key from .env" in output
 
 
 def test_production_start_allows_debug_asked_for_in_the_real_environment(tmp_path):

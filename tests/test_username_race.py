@@ -1,4 +1,4 @@
-"""Several gunicorn workers, two users renaming themselves to the same name at the same moment."""
+"""Several workers of the production server, two users renaming themselves to the same name at the same moment."""
 
 import pytest
 

@@ -1,6 +1,8 @@
 """The request id: the reference a user quotes from the 500 page, also in the log and the email."""
 
+import logging
 import re
+import time
 import uuid
 from contextvars import ContextVar
 
@@ -10,6 +12,8 @@ HEADER = "X-Request-ID"
 WELL_FORMED = re.compile(r"[0-9A-Za-z-]{1,64}")
 
 _request_id = ContextVar("request_id", default=None)
+# One line per request, with its id (see LOGGING: stdout, production only).
+access_log = logging.getLogger("microblog.access")
 
 
 def get_request_id():
@@ -18,7 +22,8 @@ def get_request_id():
 
 
 class RequestIdMiddleware:
-    """Give each request an id, keep it for the request's log lines, send it back in a header.
+    """Give each request an id, keep it for the request's log lines, send it back in a header,
+    and write the request's access log line with it.
 
     The id is left set after the response: Django logs an error response that a view returned
     (rather than raised) only after the middleware chain has finished, and that line needs it too.
@@ -32,6 +37,16 @@ class RequestIdMiddleware:
         incoming = request.headers.get(HEADER, "")
         request_id = incoming if WELL_FORMED.fullmatch(incoming) else uuid.uuid4().hex[:8]
         _request_id.set(request_id)
+        started = time.perf_counter()
         response = self.get_response(request)
         response[HEADER] = request_id
+        # The path only: a query string may carry what a log must not keep.
+        access_log.info(
+            '%s "%s %s" %s %.1fms',
+            request.META.get("REMOTE_ADDR", "-"),
+            request.method,
+            request.path,
+            response.status_code,
+            (time.perf_counter() - started) * 1000,
+        )
         return response

@@ -1,0 +1,166 @@
+"""`make production` when things go wrong: slow clients, a database that goes away and comes back,
+SIGTERM with work still to do, a worker that dies. (A Redis outage: test_cache_outage.py.)
+
+Each test runs the real production server and asserts what visitors and admins see.
+"""
+
+import os
+import signal
+import threading
+import time
+
+import pytest
+
+from livesite import (
+    Browser,
+    PostgresServer,
+    SlowClients,
+    break_table,
+    maintenance_url,
+    postgres_binaries,
+    run_sql,
+    running_site,
+    smtp_sink,
+    visits,
+    write_lock,
+)
+from microblog.posts.demo import DEMO_PASSWORD
+
+pytestmark = pytest.mark.slow
+
+SERVER_ERROR_PAGE = "An unexpected error has occurred"
+
+
+@pytest.mark.parametrize("count", [8, 100])
+def test_slow_clients_do_not_keep_visitors_waiting(tmp_path, count):
+    with running_site(tmp_path, workers=2) as site, SlowClients(site.url, count) as slow_clients:
+        statuses = visits(site.url + "/login", count=10, timeout=1.0)
+
+    assert statuses == [200] * 10
+    assert slow_clients.reconnects == 0  # they were held open all along, not turned away
+
+
+def test_a_client_too_slow_to_send_its_headers_is_disconnected(tmp_path):
+    with running_site(tmp_path) as site, SlowClients(site.url, 1, interval=4) as slow_client:
+        time.sleep(15)  # more than the server's 10 s for a request's headers
+
+        assert slow_client.reconnects >= 1
+        assert visits(site.url + "/login", count=1) == [200]
+
+
+def test_oversized_request_headers_get_an_error_not_a_stuck_worker(tmp_path):
+    with running_site(tmp_path) as site:
+        huge = Browser(site.url).get("/login", headers={"X-Padding": "x" * 1_000_000})
+
+        assert huge[0] in (400, 413, 431) or huge[0] is None
+        assert visits(site.url + "/login", count=3) == [200] * 3
+
+
+@pytest.fixture
+def own_postgres():
+    """A PostgreSQL server that the test starts itself, to stop and start again."""
+    if postgres_binaries() is None:
+        if os.environ.get("REQUIRE_POSTGRES"):
+            pytest.fail("REQUIRE_POSTGRES is set, but PostgreSQL's initdb is not installed")
+        pytest.skip("PostgreSQL's server programs are not installed: the outage test did not run")
+    server = PostgresServer()
+    server.start()
+    run_sql(maintenance_url(server.url), "CREATE DATABASE microblog")
+    yield server
+    server.stop()
+    server.remove()
+
+
+def test_database_outage_shows_the_error_page_then_recovers_without_restart(tmp_path, own_postgres):
+    database = {"DATABASE_URL": own_postgres.url}
+    with (
+        smtp_sink() as inbox,
+        running_site(tmp_path, workers=2, EMAIL_URL=inbox.url, **database) as site,
+    ):
+        browser = Browser(site.url)
+        browser.log_in("susan", DEMO_PASSWORD)
+
+        own_postgres.stop()
+        started = time.monotonic()
+        status, page = browser.get("/user/susan")
+        answered_in = time.monotonic() - started
+
+        own_postgres.start()
+        back = time.monotonic()
+        while browser.get("/user/susan")[0] != 200 and time.monotonic() - back < 10:
+            time.sleep(0.05)
+        recovered_in = time.monotonic() - back
+        still_logged_in = "Hi, susan!" in browser.get("/index")[1]  # the session survived
+        [email] = inbox.wait_for(1)
+
+    assert status == 500
+    assert SERVER_ERROR_PAGE in page
+    assert answered_in < 1
+    assert recovered_in < 1
+    assert "Internal Server Error: /user/susan" in email["Subject"]
+    assert "OperationalError" in email.get_content()
+    assert still_logged_in
+
+
+@pytest.mark.parametrize("target", ["server", "process group"])
+def test_sigterm_finishes_requests_and_queued_error_emails_then_exits(tmp_path, target):
+    with (
+        smtp_sink(delay=6) as inbox,
+        running_site(tmp_path, workers=2, EMAIL_URL=inbox.url) as site,
+    ):
+        browser = Browser(site.url, follow_redirects=False)
+        browser.log_in("susan", DEMO_PASSWORD)
+        in_flight = {}
+
+        def edit_profile():
+            form = {"username": "susan", "about_me": "Still here"}
+            in_flight["status"], _ = browser.post("/edit_profile", form)
+
+        break_table(site.database_url, "posts_post")
+        assert browser.get("/")[0] == 500  # its email now waits on the slow SMTP server
+        with write_lock(site.database_url, "accounts_user"):
+            saving = threading.Thread(target=edit_profile)
+            saving.start()
+            time.sleep(1)  # the save now waits on the lock
+            pid = site.server_pid() if target == "server" else -site.pid
+            os.kill(pid, signal.SIGTERM)
+            stopping = time.monotonic()
+            time.sleep(1)
+        saving.join()
+        server = site.process
+        server.wait(timeout=30)
+        exited_in = time.monotonic() - stopping
+        emails = list(inbox.messages)
+
+    assert in_flight["status"] == 302
+    assert len(emails) == 1
+    assert "Internal Server Error: /" in emails[0]["Subject"]
+    assert exited_in < 30
+
+
+def test_a_killed_worker_is_replaced_under_load(tmp_path):
+    with running_site(tmp_path, workers=2) as site:
+        workers = site.worker_pids()
+        stop = threading.Event()
+        statuses = []
+
+        def visitor():
+            while not stop.is_set():
+                statuses.extend(visits(site.url + "/login", count=1, timeout=5))
+
+        visitors = [threading.Thread(target=visitor) for _ in range(8)]
+        for thread in visitors:
+            thread.start()
+        time.sleep(2)
+        os.kill(workers[0], signal.SIGKILL)
+        killed_at = len(statuses)
+        time.sleep(5)
+        stop.set()
+        for thread in visitors:
+            thread.join()
+        replaced = site.worker_pids()
+
+    assert len(replaced) == 2 and workers[0] not in replaced
+    failed = [status for status in statuses if status != 200]
+    assert len(failed) <= 8  # at most the requests in flight when it died
+    assert statuses[killed_at + 100 :].count(200) == len(statuses[killed_at + 100 :]) > 0
