@@ -1,9 +1,9 @@
 """How error emails affect the user's 500 page, and how many emails a repeated error sends.
 
-Runs the production site (`make production`, DEBUG off) against a real SMTP server that answers at once,
-one that takes 6 seconds to answer, and a port where nothing listens; prints the 500-page latency
-for each side by side; then a storm of identical errors: the 500 page's latency at its start and
-at its end, the emails it sent and the rows it left in the Errors admin.
+Runs the production site (`make production`, DEBUG off) against a real SMTP server that answers at
+once, one that takes 6 seconds to answer, and a port where nothing listens; prints the 500-page
+latency for each side by side; then a storm of identical errors: the 500 page's latency at its start
+and at its end, the emails it sent and the rows it left in the Errors admin.
 
     .venv/bin/python -m bench.error_email [--requests 30] [--storm 2000]
 """

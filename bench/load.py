@@ -1,9 +1,11 @@
-"""Load benchmark: the production server under wrk, page by page.
+"""Load benchmark: the production server under wrk, page by page, beside a yardstick.
 
-Starts the site as production runs it (gunicorn, 2 sync workers, DEBUG off) with 1,000 users and
-10,000 posts on SQLite and, when DATABASE_URL is given, on PostgreSQL too (a scratch database on
-that server). Each page gets `--seconds` of load at 16 connections; prints requests/s, p50 and p99
-latency, SQL queries per page and the peak RSS of each worker.
+Starts the site as production runs it (`make production`: 2 workers, DEBUG off) with 1,000 users
+and 10,000 posts on SQLite and, when DATABASE_URL is given, on PostgreSQL too (a scratch database
+on that server). Each page gets `--seconds` of load at 16 connections; prints requests/s, p50 and
+p99 latency, SQL queries per page and the peak RSS of each worker. The yardstick, measured in the
+same run, is a bare one-view Django app (bench/yardstick.py) on gunicorn with 2 sync workers;
+each page's requests/s is also printed as a fraction of the yardstick's.
 
     .venv/bin/python -m bench.load [--seconds 10]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/microblog .venv/bin/python -m bench.load
@@ -15,10 +17,11 @@ import argparse
 import os
 import re
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
-from livesite import Browser, manage, running_site
+from livesite import ROOT, Browser, free_port, manage, running_site, wait_for_port
 from microblog.posts.demo import DEMO_PASSWORD
 
 PAGES = {
@@ -79,6 +82,21 @@ def query_counts(site):
     return dict(line.rsplit(" ", 1) for line in done.stdout.splitlines() if line.startswith("/"))
 
 
+def yardstick(seconds):
+    """(requests/s, p50, p99) of the bare Django app on 2 sync gunicorn workers."""
+    port = free_port()
+    command = [sys.executable, "-m", "gunicorn", "bench.yardstick:application"]
+    command += ["--workers", "2", "--bind", f"127.0.0.1:{port}"]
+    server = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(port, server)
+        wrk(f"http://127.0.0.1:{port}/", 2)  # warm
+        return wrk(f"http://127.0.0.1:{port}/", seconds)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def benchmark(database, seconds):
     with tempfile.TemporaryDirectory() as tmp:
         seed = ["--users", "1000", "--posts", "10000"]
@@ -90,13 +108,17 @@ def benchmark(database, seconds):
             queries = query_counts(site)
             rows = []
             for path, logged_in in PAGES.items():
+                wrk(site.url + path, 2, cookie if logged_in else None)  # warm
                 rate, p50, p99 = wrk(site.url + path, seconds, cookie if logged_in else None)
                 rows.append((path, rate, p50, p99, queries[path]))
             rss = peak_rss_mb(site.worker_pids())
-    print(f"\n{database}: 2 sync workers, 1,000 users, 10,000 posts, 16 connections, {seconds} s")
-    print(f"{'page':<16} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'queries':>8}")
+    bare, bare_p50, bare_p99 = yardstick(seconds)
+    print(f"\n{database}: 2 workers, 1,000 users, 10,000 posts, 16 connections, {seconds} s")
+    header = f"{'page':<16} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'queries':>8}"
+    print(f"{header} {'× yardstick':>12}")
     for path, rate, p50, p99, count in rows:
-        print(f"{path:<16} {rate:8.0f} {p50:8.2f} {p99:8.2f} {count:>8}")
+        print(f"{path:<16} {rate:8.0f} {p50:8.2f} {p99:8.2f} {count:>8} {rate / bare:12.2f}")
+    print(f"{'yardstick':<16} {bare:8.0f} {bare_p50:8.2f} {bare_p99:8.2f} {0:>8} {1:12.2f}")
     print("peak RSS per worker: " + ", ".join(f"{mb:.0f} MB" for mb in rss))
 
 

@@ -1,8 +1,8 @@
 """Many rounds of two users renaming themselves to the same new name at the same moment.
 
-Runs the production site (`make production`, DEBUG off, several workers) on a scratch database: SQLite, or
-PostgreSQL when DATABASE_URL points there. Prints how many rounds ran, how many responses were 5xx
-(must be 0) and how many rounds ended with exactly one owner of the name (must be all).
+Runs the production site (`make production`, DEBUG off, several workers) on a scratch database:
+SQLite, or PostgreSQL when DATABASE_URL points there. Prints how many rounds ran, how many responses
+were 5xx (must be 0) and how many rounds ended with exactly one owner of the name (must be all).
 
     .venv/bin/python -m bench.rename_race [--rounds 200] [--workers 4]
 """

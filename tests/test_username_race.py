@@ -1,4 +1,4 @@
-"""Several workers of the production server, two users renaming themselves to the same name at the same moment."""
+"""Production server workers; two users renaming themselves to the same name at the same moment."""
 
 import pytest
 
