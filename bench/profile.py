@@ -54,7 +54,8 @@ def main():
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="microblog-profile-"))
     env = production_env(tmp, f"sqlite:///{tmp / 'db.sqlite3'}", SECRET_KEY=PRODUCTION_SECRET_KEY)
-    prepare(env, ["migrate"], ["seed_demo", "--users", "1000", "--posts", "10000"])
+    seed = ["seed_demo", "--users", "1000", "--posts", "10000"]
+    prepare(env, ["migrate"], seed, ["collectstatic", "--noinput", "--verbosity", "0"])
     os.environ.update({k: str(v) for k, v in env.items()}, LOG_TO_STDOUT="off")
 
     from django.test import Client

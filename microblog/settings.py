@@ -128,8 +128,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 
-# Shared by all worker processes (and machines): the error-email throttle and the rendered lists
-# of posts live here.
+# "default" is shared by all worker processes (and machines): sessions and the error-email
+# throttle live here. "local" is each process's own, for HTML that depends on the code alone.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
@@ -150,6 +150,9 @@ else:
     }
 # A deploy starts on fresh keys: cached HTML never outlives the templates that rendered it.
 CACHES["default"]["KEY_PREFIX"] = RELEASE
+CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+# Sessions are read from the cache, and from the database only when the cache doesn't have them.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Accounts --------------------------------------------------------------------------------
 

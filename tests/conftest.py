@@ -3,7 +3,7 @@ import shutil
 
 import pytest
 import redis
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import Client
 
 from livesite import RedisServer, smtp_sink
@@ -16,6 +16,7 @@ from tests.factories import UserFactory
 def empty_caches():
     """The error-email throttle and rendered HTML are cached: each test starts afresh."""
     cache.clear()
+    caches["local"].clear()
     render_post_list.cache_clear()
 
 

@@ -20,6 +20,7 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 # Serve static files from the finders, as runserver does, instead of a collected STATIC_ROOT.
 WHITENOISE_AUTOREFRESH = True
 # One process: a local-memory cache, emptied before each test (see conftest.py).
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "KEY_PREFIX": RELEASE}  # noqa: F405
+CACHES["default"] = {  # noqa: F405
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "KEY_PREFIX": RELEASE,  # noqa: F405
 }

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def redis_cache(own_redis, settings, monkeypatch):
     """The site's cache on the test's own Redis, configured as settings.py does it."""
     monkeypatch.setattr(fail_soft_cache, "_last_warning", 0.0)
-    settings.CACHES = {
+    settings.CACHES = settings.CACHES | {
         "default": {
             "BACKEND": "microblog.cache.FailSoftRedisCache",
             "LOCATION": own_redis.url,
@@ -50,15 +50,15 @@ def test_with_redis_gone_pages_are_served_and_the_log_says_so_once(redis_cache, 
     assert cache_warnings() == 1
 
 
-def test_when_redis_is_back_caching_resumes(redis_cache, client):
-    client.get("/login")
-    assert cached_keys(redis_cache)  # the empty login form
+def test_when_redis_is_back_caching_resumes(redis_cache, logged_in):
+    logged_in.get("/index")
+    assert cached_keys(redis_cache)  # the session
     redis_cache.stop()
-    client.get("/login")
+    logged_in.get("/index")
 
     redis_cache.start()
     redis.Redis.from_url(redis_cache.url).flushdb()
-    assert client.get("/login").status_code == 200
+    assert logged_in.get("/index").status_code == 200
 
     assert cached_keys(redis_cache)
 

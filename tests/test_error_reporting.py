@@ -63,7 +63,7 @@ def test_different_errors_each_send_an_email(staff_client, sent_emails):
 
 
 def test_when_the_cache_is_down_the_email_is_sent_anyway(staff_client, sent_emails, settings):
-    settings.CACHES = {
+    settings.CACHES = settings.CACHES | {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there

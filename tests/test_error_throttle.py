@@ -33,7 +33,7 @@ def test_after_the_window_the_next_email_counts_the_repeats_held_back():
 
 
 def test_with_the_cache_down_every_error_is_sent(settings):
-    settings.CACHES = {
+    settings.CACHES = settings.CACHES | {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
