@@ -210,7 +210,7 @@ def running_site(tmp_path, workers=1, scheme="http", seed_args=(), **overrides):
         prepare(env, ["migrate"], ["seed_demo", *seed_args])
         port = free_port()
         env |= {"PORT": port, "WEB_CONCURRENCY": workers}
-        with _serve(tmp_path, env, ["make", "production"], f"{scheme}://127.0.0.1:{port}") as site:
+        with serve(tmp_path, env, ["make", "production"], f"{scheme}://127.0.0.1:{port}") as site:
             yield site
 
 
@@ -221,12 +221,12 @@ def development_site(tmp_path):
     prepare(env, ["migrate"], ["seed_demo"])
     port = free_port()
     command = [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"]
-    with _serve(tmp_path, env, command, f"http://127.0.0.1:{port}") as site:
+    with serve(tmp_path, env, command, f"http://127.0.0.1:{port}") as site:
         yield site
 
 
 @contextlib.contextmanager
-def _serve(tmp_path, env, command, url):
+def serve(tmp_path, env, command, url):
     """Run a server process until the block ends; its output goes to files in tmp_path."""
     stdout_file, stderr_file = tmp_path / "server.stdout", tmp_path / "server.stderr"
     with stdout_file.open("w") as stdout, stderr_file.open("w") as stderr:
@@ -246,7 +246,11 @@ def _serve(tmp_path, env, command, url):
             if process.poll() is None:
                 # As systemd and docker stop a service: SIGTERM to its whole process group.
                 os.killpg(process.pid, signal.SIGTERM)
-                process.wait(timeout=60)
+                try:
+                    process.wait(timeout=60)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)  # leave no server behind
+                    raise
 
 
 class Inbox:
