@@ -13,6 +13,8 @@ Configured from the environment, as the settings are:
 """
 
 import os
+import threading
+import time
 from pathlib import Path
 
 import environ
@@ -32,11 +34,35 @@ HEADER_TIMEOUT_MS = 10_000
 SHUTDOWN_TIMEOUT = 30
 
 
+class Server(Granian):
+    """granian's main process, with a SIGTERM/SIGINT handler that takes no lock.
+
+    granian's own handler sets a threading.Event. Python runs a signal handler in the main thread
+    between two bytecodes, possibly while that thread holds the Event's lock: as it wakes from
+    waiting on that Event because workers exited, which they all do when SIGTERM goes to the whole
+    process group. The handler then waits forever for a lock its own thread holds, and so does
+    the server (seen in this suite: all its threads on one lock). Here the handler only sets a
+    flag, and a thread of ours passes it on.
+    """
+
+    def signal_handler_interrupt(self, *args, **kwargs):
+        self.interrupt_signal = True
+
+    def serve(self, *args, **kwargs):
+        threading.Thread(target=self._pass_on_interrupt, daemon=True).start()
+        super().serve(*args, **kwargs)
+
+    def _pass_on_interrupt(self):
+        while not self.interrupt_signal:
+            time.sleep(0.1)
+        self.main_loop_interrupt.set()
+
+
 def server(env=None):
     env = env or environ.Env()
     port = env.int("PORT", default=None)
     certificate, key = tls_files(env)
-    return Granian(
+    return Server(
         "microblog.wsgi:application",
         interface=Interfaces.WSGI,
         address="0.0.0.0" if port else "127.0.0.1",  # noqa: S104 (PORT asks for it)
