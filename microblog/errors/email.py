@@ -4,10 +4,10 @@ Where error emails are configured: LOGGING in settings.py routes errors to Admin
 below; ADMINS, EMAIL_URL and ERROR_EMAIL_WINDOW come from the environment.
 """
 
-import atexit
 import logging
 import queue
 import threading
+import time
 from copy import copy
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,8 +27,10 @@ logger = logging.getLogger(__name__)
 class BackgroundSender:
     """Runs jobs, one at a time, on a thread of this process, so that no request waits for them.
 
-    The thread starts on first use (so, after a server forks its workers) and what is still queued
-    when the process exits is finished first.
+    The thread starts on first use (so, after a server forks its workers). It is not a daemon:
+    when the process ends, Python waits for it, also in a server's worker processes, where atexit
+    handlers don't run (Python 3.12). It finishes what is queued, then ends once the main thread
+    has; after `exit_timeout` seconds it gives up on what is left.
     """
 
     def __init__(self, exit_timeout=20):
@@ -36,32 +38,38 @@ class BackgroundSender:
         self._jobs = queue.SimpleQueue()
         self._thread = None
         self._lock = threading.Lock()
-        atexit.register(self.drain)
 
     def submit(self, job, *args, **kwargs):
         with self._lock:
             if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="error-email", daemon=True)
+                # daemon=False said outright: a thread started by a server's own (daemon) thread
+                # would otherwise be a daemon too.
+                self._thread = threading.Thread(target=self._run, name="error-email", daemon=False)
                 self._thread.start()
         self._jobs.put((job, args, kwargs))
 
-    def drain(self):
-        if self._thread is not None and self._thread.is_alive():
-            self._jobs.put((None, (), {}))
-            self._thread.join(self.exit_timeout)
-
     def _run(self):
+        give_up_at = None
         while True:
-            job, args, kwargs = self._jobs.get()
-            if job is None:
-                return
             try:
-                # As between requests: drop this thread's database connection if it died since
-                # the last job (the database restarted), so that the job gets a fresh one.
-                close_old_connections()
-                job(*args, **kwargs)
-            except Exception as error:
-                logger.error("Could not send the error email to ADMINS: %r", error)
+                job = self._jobs.get(timeout=0.2)
+            except queue.Empty:
+                job = None
+            if not threading.main_thread().is_alive():  # the process is ending
+                give_up_at = give_up_at or time.monotonic() + self.exit_timeout
+                if job is None or time.monotonic() > give_up_at:
+                    return
+            if job is not None:
+                self._do(*job)
+
+    def _do(self, job, args, kwargs):
+        try:
+            # As between requests: drop this thread's database connection if it died since the
+            # last job (the database restarted), so that the job gets a fresh one.
+            close_old_connections()
+            job(*args, **kwargs)
+        except Exception as error:
+            logger.error("Could not send the error email to ADMINS: %r", error)
 
 
 class ErrorThrottle:
