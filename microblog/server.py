@@ -58,8 +58,8 @@ class Server(Granian):
         self.main_loop_interrupt.set()
 
 
-def server(env=None):
-    env = env or environ.Env()
+def server():
+    env = environ.Env()
     port = env.int("PORT", default=None)
     certificate, key = tls_files(env)
     return Server(

@@ -14,7 +14,6 @@ import time
 import pytest
 
 from livesite import (
-    ROOT,
     Browser,
     PostgresServer,
     SlowClients,
@@ -26,10 +25,9 @@ from livesite import (
     production_env,
     run_sql,
     running_site,
-    site_env,
+    serve,
     smtp_sink,
     visits,
-    wait_for_port,
     write_lock,
 )
 from microblog.posts.demo import DEMO_PASSWORD
@@ -157,23 +155,16 @@ def test_sigterm_to_the_process_group_never_leaves_the_server_hanging(tmp_path):
     hung = 0
     for _ in range(8):
         port = free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "microblog.server"],
-            cwd=ROOT,
-            env=site_env(**env, PORT=port),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        wait_for_port(port, server)
-        visits(f"http://127.0.0.1:{port}/login", count=3, timeout=5)
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=SHUTDOWN_TIMEOUT + 5)
-        except subprocess.TimeoutExpired:
-            hung += 1
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        command = [sys.executable, "-m", "microblog.server"]
+        with serve(tmp_path, env | {"PORT": port}, command, f"http://127.0.0.1:{port}") as site:
+            visits(site.url + "/login", count=3, timeout=5)
+            os.killpg(site.pid, signal.SIGTERM)
+            try:
+                site.process.wait(timeout=SHUTDOWN_TIMEOUT + 5)
+            except subprocess.TimeoutExpired:
+                hung += 1
+                os.killpg(site.pid, signal.SIGKILL)
+                site.process.wait()
 
     assert hung == 0
 
