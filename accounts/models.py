@@ -7,6 +7,8 @@ from django.db.models.functions import Length, Lower
 from django.db.models.lookups import Exact, LessThanOrEqual
 from django.urls import reverse
 
+from microblog.prepared import PreparedQuery
+
 USERNAME_TAKEN = "Please use a different username."
 EMAIL_TAKEN = "Please use a different email address."
 
@@ -29,7 +31,10 @@ class UserQuerySet(models.QuerySet):
 class CaseInsensitiveUserManager(UserManager.from_queryset(UserQuerySet)):
     def get_by_natural_key(self, username):
         """Log in with any capitalisation: usernames are unique regardless of case."""
-        return self.with_username(username).get()
+        user = user_with_username.first(username)
+        if user is None:
+            raise self.model.DoesNotExist
+        return user
 
 
 class User(AbstractUser):
@@ -67,3 +72,8 @@ class User(AbstractUser):
         """The Gravatar image for this user's email, an identicon when they have none."""
         digest = md5(self.email.lower().encode(), usedforsecurity=False).hexdigest()
         return f"https://www.gravatar.com/avatar/{digest}?d=identicon&s={size}"
+
+
+# The lookups of every logged-in page view (the user, a profile's owner), compiled once.
+user_with_pk = PreparedQuery(lambda pk: User.objects.filter(pk=pk), 0)
+user_with_username = PreparedQuery(lambda username: User.objects.with_username(username), "")

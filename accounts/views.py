@@ -1,12 +1,15 @@
+import copy
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts.forms import EditProfileForm, LoginForm, RegistrationForm
-from accounts.models import User
+from accounts.models import user_with_username
 
 
 class LoginView(auth_views.LoginView):
@@ -35,7 +38,9 @@ def register(request):
 
 
 def profile(request, username):
-    user = get_object_or_404(User.objects.with_username(username))
+    user = user_with_username.first(username)
+    if user is None:
+        raise Http404("No such user")
     if user.username != username:
         # One address per profile: /user/ALICE is /user/alice.
         return redirect(user, permanent=True)
@@ -44,9 +49,9 @@ def profile(request, username):
 
 @login_required
 def edit_profile(request):
-    # Edit a fresh copy: validation writes the submitted values onto the instance, and a refused
-    # change must not show up in this page's layout as if it had been saved.
-    form = EditProfileForm(request.POST or None, instance=User.objects.get(pk=request.user.pk))
+    # Edit a copy: validation writes the submitted values onto the instance, and a refused change
+    # must not show up in this page's layout as if it had been saved.
+    form = EditProfileForm(request.POST or None, instance=copy.copy(request.user))
     if form.is_valid() and form.save_unless_taken():
         messages.success(request, "Your changes have been saved.")
         return redirect("edit_profile")

@@ -1,3 +1,5 @@
+from functools import lru_cache
+
 from django.forms.renderers import DjangoTemplates, Jinja2
 from django.template import TemplateDoesNotExist
 
@@ -16,3 +18,27 @@ class FormRenderer(Jinja2):
             return super().get_template(template_name)
         except TemplateDoesNotExist:
             return self.fallback.get_template(template_name)
+
+
+def render_form(form):
+    """{{ render_form(form) }}: the form's fields as HTML, as form.as_div() renders them.
+
+    An unbound form (a page's empty sign-in form, the profile form with the user's own values) is
+    rendered once per process for each set of values: its HTML depends on its class and values
+    alone, for forms like ours whose fields offer no choices read from the database. A bound
+    form, with what the user typed and its errors, is rendered each time.
+    """
+    if form.is_bound:
+        return form.as_div()
+    values = tuple((name, form[name].value()) for name in form.fields)
+    try:
+        return unbound_form_html(type(form), form.prefix, values)
+    except TypeError:  # a value that can't be a key (a list): render it as it is
+        return form.as_div()
+
+
+# Per process, like the lists of posts: a deploy's new code renders anew, and the size bounds the
+# memory (a form is a few KB).
+@lru_cache(maxsize=1024)
+def unbound_form_html(form_class, prefix, values):
+    return form_class(prefix=prefix, initial=dict(values)).as_div()

@@ -97,9 +97,18 @@ MIDDLEWARE = [
 
 FORM_RENDERER = "microblog.renderers.FormRenderer"
 TEMPLATES = [
+    # The site's pages (templates/) are Jinja2: see microblog/jinja2.py for why.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates"],
+        "OPTIONS": {
+            "environment": "microblog.jinja2.environment",
+            "context_processors": ["django.contrib.messages.context_processors.messages"],
+        },
+    },
+    # The admin's and the debug toolbar's pages, in their apps.
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -128,8 +137,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 
-# "default" is shared by all worker processes (and machines): sessions and the error-email
-# throttle live here. "local" is each process's own, for HTML that depends on the code alone.
+# Shared by all worker processes (and machines): sessions and the error-email throttle live here.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
@@ -148,15 +156,15 @@ else:
             "LOCATION": "microblog_cache",
         }
     }
-# A deploy starts on fresh keys: cached HTML never outlives the templates that rendered it.
+# A deploy starts on fresh keys: the new code never reads what the old one cached.
 CACHES["default"]["KEY_PREFIX"] = RELEASE
-CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 # Sessions are read from the cache, and from the database only when the cache doesn't have them.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Accounts --------------------------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["accounts.backends.UserBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "index"
 LOGOUT_REDIRECT_URL = "index"

@@ -3,12 +3,13 @@ import shutil
 
 import pytest
 import redis
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.test import Client
 
 from livesite import RedisServer, smtp_sink
 from microblog.errors.email import AdminEmailHandler
-from microblog.posts.templatetags.posts import render_post_list
+from microblog.posts.lists import render_post_list
+from microblog.renderers import unbound_form_html
 from tests.factories import UserFactory
 
 
@@ -16,8 +17,8 @@ from tests.factories import UserFactory
 def empty_caches():
     """The error-email throttle and rendered HTML are cached: each test starts afresh."""
     cache.clear()
-    caches["local"].clear()
     render_post_list.cache_clear()
+    unbound_form_html.cache_clear()
 
 
 class SameThreadSender:

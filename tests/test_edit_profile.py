@@ -25,6 +25,18 @@ def test_edit_profile_form_shows_current_values(logged_in):
     assert "I like posting." in response.text
 
 
+def test_edit_profile_form_shows_values_changed_elsewhere_at_once(logged_in, user):
+    """The form's HTML is cached under its values (microblog/renderers.py), so it is never stale."""
+    logged_in.get("/edit_profile")
+    User.objects.filter(pk=user.pk).update(username="susanna", about_me="Changed in the admin.")
+
+    response = logged_in.get("/edit_profile")
+
+    assert 'value="susanna"' in response.text
+    assert "Changed in the admin." in response.text
+    assert "I like posting." not in response.text
+
+
 def test_keeping_own_name_saves_about_me(logged_in, user):
     response = edit(logged_in, about_me="New about me")
 

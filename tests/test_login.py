@@ -1,5 +1,6 @@
 import pytest
 
+from microblog.renderers import unbound_form_html
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -14,6 +15,21 @@ def test_login_page_has_remember_me_and_csrf(client):
 
     assert "Remember me" in response.text
     assert "csrfmiddlewaretoken" in response.text
+
+
+def test_the_empty_login_form_is_rendered_once_per_process(client):
+    """A deploy starts new processes, so a new release's form is rendered anew."""
+    first, second = client.get("/login").text, client.get("/login").text
+
+    assert unbound_form_html.cache_info().misses == 1
+    assert "Remember me" in second
+    assert first.split("<h1>")[1] == second.split("<h1>")[1].replace(
+        csrf_token(second), csrf_token(first)
+    )
+
+
+def csrf_token(page):
+    return page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
 
 
 def test_login_sends_user_home(client, user):

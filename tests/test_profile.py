@@ -24,7 +24,7 @@ def test_profile_shows_avatar_about_me_last_seen_and_posts(logged_in, other_user
     assert "User: anthony" in response.text
     assert "Hello from Anthony" in response.text
     assert "Last seen on:" in response.text
-    assert "anthony&#x27;s post" in response.text
+    assert "anthony&#39;s post" in response.text
     assert "someone else" not in response.text
 
 
