@@ -104,7 +104,7 @@ def benchmark(database, seconds):
         with running_site(Path(tmp), workers=2, seed_args=seed, SECURE_COOKIES="off") as site:
             browser = Browser(site.url)
             browser.log_in("susan", DEMO_PASSWORD)
-            cookie = f"sessionid={browser.cookie('sessionid')}"
+            cookie = browser.cookie_header()
             queries = query_counts(site)
             rows = []
             for path, logged_in in PAGES.items():

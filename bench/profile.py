@@ -64,7 +64,8 @@ def main():
 
     client = Client(HTTP_HOST="127.0.0.1")
     client.post("/login", {"username": "susan", "password": DEMO_PASSWORD})
-    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    # What a logged-in browser sends: its session and the CSRF cookie it got with the login.
+    cookie = "; ".join(f"{name}={morsel.value}" for name, morsel in client.cookies.items())
     for path in args.pages:
         page_cookie = "" if path == "/login" else cookie
         for _ in range(50):  # warm: caches, connections

@@ -53,7 +53,7 @@ def main():
                     answered = visits(url + "/login", count=10, timeout=1.0).count(200)
                 browser = Browser(url)
                 browser.log_in("susan", DEMO_PASSWORD)
-                cookie = f"sessionid={browser.cookie('sessionid')}"
+                cookie = browser.cookie_header()
                 for path, page_cookie in [("/login", None), ("/user/susan", cookie)]:
                     wrk(url + path, 2, page_cookie)  # warm
                     rate, p50, p99 = wrk(url + path, args.seconds, page_cookie)

@@ -320,6 +320,10 @@ class Browser:
     def cookie(self, name):
         return next((c.value for c in self.cookies if c.name == name), None)
 
+    def cookie_header(self):
+        """The Cookie header this browser sends: its session and its CSRF cookie."""
+        return "; ".join(f"{c.name}={c.value}" for c in self.cookies)
+
     def request(self, path, data=None, headers=None):
         body = None
         if data is not None:
