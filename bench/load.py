@@ -2,7 +2,8 @@
 
 Starts the site as production runs it (`make production`: 2 workers, DEBUG off) with 1,000 users
 and 10,000 posts on SQLite and, when DATABASE_URL is given, on PostgreSQL too (a scratch database
-on that server). Each page gets `--seconds` of load at 16 connections; prints requests/s, p50 and
+on that server). Each page gets `--seconds` of load at 16 connections, the logged-in pages with the
+cookies of a browser that logged in (its session and its CSRF cookie); prints requests/s, p50 and
 p99 latency, SQL queries per page and the peak RSS of each worker. The yardstick, measured in the
 same run, is a bare one-view Django app (bench/yardstick.py) on gunicorn with 2 sync workers;
 each page's requests/s is also printed as a fraction of the yardstick's.
