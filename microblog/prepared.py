@@ -7,6 +7,7 @@ runs such lookups every time: the logged-in user, the profile's owner, the list 
 
 from functools import cached_property
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
 
 
@@ -24,7 +25,7 @@ class PreparedQuery:
 
     def rows(self, *values):
         """The rows of the query for `values`, as tuples, converted as the ORM does."""
-        sql, positions, converters = self.compiled
+        sql, positions, converters, _ = self.compiled
         connection = connections[DEFAULT_DB_ALIAS]
         with connection.cursor() as cursor:
             cursor.execute(sql, [values[position] for position in positions])
@@ -38,39 +39,38 @@ class PreparedQuery:
         rows = self.rows(*values)
         if not rows:
             return None
-        model = self.queryset.model
-        return model.from_db(DEFAULT_DB_ALIAS, self.field_names, rows[0])
+        *_, field_names = self.compiled
+        return self.queryset.model.from_db(DEFAULT_DB_ALIAS, field_names, rows[0])
 
     @cached_property
     def compiled(self):
         compiler = self.queryset.query.get_compiler(DEFAULT_DB_ALIAS)
         sql, params = compiler.as_sql()
-        # Which value goes into each parameter; a parameter that is none of them (a constant the
-        # query adds itself) would be lost, so it is refused here rather than run wrong.
+        # Which value goes into each parameter. A parameter that is none of them (a constant of
+        # the query's own) would be lost, so such a query is refused rather than run wrong.
+        constants = [param for param in params if param not in self.examples]
+        if constants:
+            raise ImproperlyConfigured(f"A PreparedQuery takes no constants: {constants!r}")
         positions = [self.examples.index(param) for param in params]
+        columns = [expression for expression, _, _ in compiler.select[: compiler.col_count]]
         converters = []
-        for index, (expression, _, _) in enumerate(compiler.select[: compiler.col_count]):
-            found = compiler.connection.ops.get_db_converters(expression)
-            found += expression.get_db_converters(compiler.connection)
+        for index, column in enumerate(columns):
+            found = compiler.connection.ops.get_db_converters(column)
+            found += column.get_db_converters(compiler.connection)
             if found:
-                converters.append((index, expression, found))
-        return sql, positions, converters
+                converters.append((index, column, found))
+        # The model fields that the columns hold, for first(); None for a column of no field.
+        field_names = [getattr(getattr(col, "target", None), "attname", None) for col in columns]
+        return sql, positions, converters, field_names
 
     @cached_property
     def queryset(self):
         return self.build(*self.examples)
 
-    @cached_property
-    def field_names(self):
-        """The model fields that the query's columns hold, in their order."""
-        compiler = self.queryset.query.get_compiler(DEFAULT_DB_ALIAS)
-        compiler.setup_query()
-        return [expression.target.attname for expression, _, _ in compiler.select]
-
     @staticmethod
     def _convert(row, converters, connection):
         row = list(row)
-        for index, expression, functions in converters:
+        for index, column, functions in converters:
             for function in functions:
-                row[index] = function(row[index], expression, connection)
+                row[index] = function(row[index], column, connection)
         return tuple(row)
