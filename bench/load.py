@@ -5,8 +5,9 @@ and 10,000 posts on SQLite and, when DATABASE_URL is given, on PostgreSQL too (a
 on that server). Each page gets `--seconds` of load at 16 connections, the logged-in pages with the
 cookies of a browser that logged in (its session and its CSRF cookie); prints requests/s, p50 and
 p99 latency, SQL queries per page and the peak RSS of each worker. The yardstick, measured in the
-same run, is a bare one-view Django app (bench/yardstick.py) on gunicorn with 2 sync workers;
-each page's requests/s is also printed as a fraction of the yardstick's.
+same run just before and just after the pages, is a bare one-view Django app (bench/yardstick.py)
+on gunicorn with 2 sync workers; each page's requests/s is also printed as a fraction of the mean
+of the two (the machine's speed drifts within a run: the two bracket the pages).
 
     .venv/bin/python -m bench.load [--seconds 10]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/microblog .venv/bin/python -m bench.load
@@ -99,6 +100,7 @@ def yardstick(seconds):
 
 
 def benchmark(database, seconds):
+    before = yardstick(seconds)
     with tempfile.TemporaryDirectory() as tmp:
         seed = ["--users", "1000", "--posts", "10000"]
         # Keep the access log off stdout's pipe to a file, as a real deployment would.
@@ -113,13 +115,16 @@ def benchmark(database, seconds):
                 rate, p50, p99 = wrk(site.url + path, seconds, cookie if logged_in else None)
                 rows.append((path, rate, p50, p99, queries[path]))
             rss = peak_rss_mb(site.worker_pids())
-    bare, bare_p50, bare_p99 = yardstick(seconds)
+    after = yardstick(seconds)
+    bare = (before[0] + after[0]) / 2
     print(f"\n{database}: 2 workers, 1,000 users, 10,000 posts, 16 connections, {seconds} s")
     header = f"{'page':<16} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'queries':>8}"
     print(f"{header} {'× yardstick':>12}")
     for path, rate, p50, p99, count in rows:
         print(f"{path:<16} {rate:8.0f} {p50:8.2f} {p99:8.2f} {count:>8} {rate / bare:12.2f}")
-    print(f"{'yardstick':<16} {bare:8.0f} {bare_p50:8.2f} {bare_p99:8.2f} {0:>8} {1:12.2f}")
+    for when, (rate, p50, p99) in [("before", before), ("after", after)]:
+        name = f"yardstick {when}"
+        print(f"{name:<16} {rate:8.0f} {p50:8.2f} {p99:8.2f} {0:>8} {rate / bare:12.2f}")
     print("peak RSS per worker: " + ", ".join(f"{mb:.0f} MB" for mb in rss))
 
 
