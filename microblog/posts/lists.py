@@ -22,7 +22,7 @@ def post_list(author=None):
     most of a page's work, happens once per distinct list.
     """
     shown = posts_by_author.rows(author.pk) if author else recent_posts.rows()
-    return render_post_list(tuple(map(tuple, shown)))
+    return render_post_list(tuple(shown))
 
 
 def what_a_list_shows(posts):
