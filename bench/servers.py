@@ -1,7 +1,8 @@
 """Why `make production` runs granian: it beside sync gunicorn, in one run, on the same database.
 
 For each server (2 workers each): how many of 10 visits to /login answer within 1 s while 8 slow
-clients trickle their headers, then req/s, p50 and p99 of /login and /user/susan under wrk.
+clients trickle their headers, and while 8 trickle a form's body; then req/s, p50 and p99 of
+/login and /user/susan under wrk.
 
     .venv/bin/python -m bench.servers [--seconds 10]
 """
@@ -38,7 +39,7 @@ def main():
     parser.add_argument("--seconds", type=int, default=10)
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="microblog-servers-"))
-    print(f"{'server':<28} {'slow clients':>12} {'page':<12}", end=" ")
+    print(f"{'server':<28} {'slow headers':>12} {'slow bodies':>12} {'page':<12}", end=" ")
     print(f"{'req/s':>7} {'p50 ms':>7} {'p99 ms':>7}")
     with scratch_database(tmp) as database_url:
         env = production_env(tmp, database_url, PRODUCTION_SERVER="on")
@@ -49,16 +50,18 @@ def main():
             url = f"http://127.0.0.1:{port}"
             with serve(tmp, env | extra, command, url):
                 visits(url + "/login", count=3, timeout=10)  # workers up
-                with SlowClients(url, 8):
-                    answered = visits(url + "/login", count=10, timeout=1.0).count(200)
+                answered = {}
+                for body in [False, True]:
+                    with SlowClients(url, 8, body=body):
+                        answered[body] = visits(url + "/login", count=10, timeout=1.0).count(200)
+                slow = f"{answered[False]}/10 {answered[True]:>10}/10"
                 browser = Browser(url)
                 browser.log_in("susan", DEMO_PASSWORD)
                 cookie = browser.cookie_header()
                 for path, page_cookie in [("/login", None), ("/user/susan", cookie)]:
                     wrk(url + path, 2, page_cookie)  # warm
                     rate, p50, p99 = wrk(url + path, args.seconds, page_cookie)
-                    slow = f"{answered}/10"
-                    print(f"{name:<28} {slow:>12} {path:<12} {rate:7.0f} {p50:7.2f} {p99:7.2f}")
+                    print(f"{name:<28} {slow:>25} {path:<12} {rate:7.0f} {p50:7.2f} {p99:7.2f}")
 
 
 if __name__ == "__main__":

@@ -373,21 +373,23 @@ class RedisServer:
 
 
 class SlowClients:
-    """`count` connections that send a request's headers one line every `interval` seconds and
-    never finish them (a "slowloris"): each one the server closes is opened again."""
+    """`count` connections that send a request one piece every `interval` seconds and never finish
+    it (a "slowloris"): its headers one line at a time or, with `body=True`, all its headers and
+    then a form's body one byte at a time. Each one the server closes is opened again."""
 
-    def __init__(self, url, count, interval=1.0):
+    def __init__(self, url, count, interval=1.0, body=False):
         parts = urllib.parse.urlsplit(url)
         self.address = (parts.hostname, parts.port)
         self.count = count
         self.interval = interval
+        self.opening, self.piece = slow_request(url, body)
         self.reconnects = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _connect(self):
         sock = socket.create_connection(self.address, timeout=5)
-        sock.sendall(f"GET /login HTTP/1.1\r\nHost: {self.address[0]}\r\n".encode())
+        sock.sendall(self.opening)
         return sock
 
     def _run(self):
@@ -395,7 +397,7 @@ class SlowClients:
         while not self._stop.wait(self.interval):
             for i, sock in enumerate(sockets):
                 try:
-                    sock.sendall(b"X-Trickle: 1\r\n")
+                    sock.sendall(self.piece)
                 except OSError:
                     sock.close()
                     self.reconnects += 1
@@ -411,6 +413,21 @@ class SlowClients:
     def __exit__(self, *exc):
         self._stop.set()
         self._thread.join()
+
+
+def slow_request(url, body=False):
+    """The start of a request that a slow client sends, and the piece it then sends at a time. A
+    body is a sign-in form's, sent with the CSRF cookie that any visitor gets, as an attacker would:
+    without it, Django refuses the form before it reads the body."""
+    host = urllib.parse.urlsplit(url).hostname
+    if not body:
+        return f"GET /login HTTP/1.1\r\nHost: {host}\r\n".encode(), b"X-Trickle: 1\r\n"
+    visitor = Browser(url)
+    visitor.get("/login")
+    headers = f"POST /login HTTP/1.1\r\nHost: {host}\r\nContent-Length: 100000\r\n"
+    headers += f"Cookie: {visitor.cookie_header()}\r\n"
+    headers += "Content-Type: application/x-www-form-urlencoded\r\n\r\n"
+    return headers.encode() + f"csrfmiddlewaretoken={visitor.cookie('csrftoken')}&".encode(), b"a"
 
 
 def visits(url, count=10, timeout=1.0):

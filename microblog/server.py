@@ -1,9 +1,10 @@
-"""The production server: granian serving microblog.wsgi. `make production` runs it.
+"""The production server: granian serving microblog.rsgi. `make production` runs it.
 
-granian reads each request's headers in Rust before it hands the request to a Python thread, so a
-client that sends them slowly holds a socket, not a worker: a few "slowloris" connections cannot
-stop the site, as they stop sync gunicorn workers that have no buffering proxy in front (measured:
-see the README's "Running in production").
+granian reads each request in Rust and on its event loop before Django sees it: a client that sends
+its headers or its body slowly holds a socket, not a worker, so "slowloris" connections cannot stop
+the site, as they stop sync gunicorn workers that have no buffering proxy in front (measured: see
+the README's "Running in production"). Headers get HEADER_TIMEOUT_MS, bodies microblog.rsgi's
+BODY_TIMEOUT.
 
 Configured from the environment, as the settings are:
 - PORT: listen on 0.0.0.0:$PORT; without it, 127.0.0.1:8000 only.
@@ -24,10 +25,6 @@ from granian.http import HTTP1Settings
 
 from microblog import load_settings_or_exit
 
-# Threads per worker that run Django. Views hold the GIL but for their database and mail waits;
-# two let one view run while another waits. Measured: 4 raised p99 by a quarter, and each thread
-# holds a database connection of its own.
-VIEW_THREADS = 2
 # A client gets this long to send its request's headers, then the connection is closed.
 HEADER_TIMEOUT_MS = 10_000
 # On SIGTERM, workers get this long to finish their requests and queued error emails.
@@ -63,12 +60,11 @@ def server():
     port = env.int("PORT", default=None)
     certificate, key = tls_files(env)
     return Server(
-        "microblog.wsgi:application",
-        interface=Interfaces.WSGI,
+        "microblog.rsgi:application",
+        interface=Interfaces.RSGI,
         address="0.0.0.0" if port else "127.0.0.1",  # noqa: S104 (PORT asks for it)
         port=port or 8000,
         workers=env.int("WEB_CONCURRENCY", default=2),
-        blocking_threads=VIEW_THREADS,
         http=HTTPModes.http1,
         websockets=False,
         http1_settings=HTTP1Settings(header_read_timeout=HEADER_TIMEOUT_MS, keep_alive=True),

@@ -4,12 +4,16 @@ SIGTERM with work still to do, a worker that dies. (A Redis outage: test_cache_o
 Each test runs the real production server and asserts what visitors and admins see.
 """
 
+import contextlib
+import http.client
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 
 import pytest
 
@@ -26,6 +30,7 @@ from livesite import (
     run_sql,
     running_site,
     serve,
+    slow_request,
     smtp_sink,
     visits,
     write_lock,
@@ -38,9 +43,13 @@ pytestmark = pytest.mark.slow
 SERVER_ERROR_PAGE = "An unexpected error has occurred"
 
 
+@pytest.mark.parametrize("body", [False, True], ids=["headers", "body"])
 @pytest.mark.parametrize("count", [8, 100])
-def test_slow_clients_do_not_keep_visitors_waiting(tmp_path, count):
-    with running_site(tmp_path, workers=2) as site, SlowClients(site.url, count) as slow_clients:
+def test_slow_clients_do_not_keep_visitors_waiting(tmp_path, count, body):
+    with (
+        running_site(tmp_path, workers=2) as site,
+        SlowClients(site.url, count, body=body) as slow_clients,
+    ):
         statuses = visits(site.url + "/login", count=10, timeout=1.0)
 
     assert statuses == [200] * 10
@@ -53,6 +62,44 @@ def test_a_client_too_slow_to_send_its_headers_is_disconnected(tmp_path):
 
         assert slow_client.reconnects >= 1
         assert visits(site.url + "/login", count=1) == [200]
+
+
+def test_a_client_too_slow_to_send_its_body_gets_408_and_is_disconnected(tmp_path):
+    with running_site(tmp_path) as site:
+        opening, piece = slow_request(site.url, body=True)
+        with socket.create_connection(address(site), timeout=1) as sock:
+            sock.sendall(opening)
+            started, answer = time.monotonic(), b""
+            while not answer and time.monotonic() - started < 20:
+                sock.sendall(piece)
+                with contextlib.suppress(TimeoutError):
+                    answer = sock.recv(1000)
+            waited = time.monotonic() - started
+
+            assert answer.startswith(b"HTTP/1.1 408 ")
+            assert 9 < waited < 12  # the server's 10 s for a request's body
+            assert sock.recv(1000) == b""  # and the connection is closed
+        assert visits(site.url + "/login", count=1) == [200]
+        assert '"POST /login" 408' in site.stdout()
+
+
+def test_an_oversized_request_body_is_refused_before_it_is_read(tmp_path):
+    with running_site(tmp_path) as site:
+        declared = http.client.HTTPConnection(*address(site), timeout=10)
+        declared.putrequest("POST", "/login")
+        declared.putheader("Content-Length", "100000000")  # and nothing sent after it
+        declared.endheaders()
+        chunked = http.client.HTTPConnection(*address(site), timeout=10)
+        chunked.request("POST", "/login", body=iter([b"x" * 1_000_000] * 3), encode_chunked=True)
+
+        assert declared.getresponse().status == 413
+        assert chunked.getresponse().status == 413
+        assert visits(site.url + "/login", count=3) == [200] * 3
+
+
+def address(site):
+    parts = urllib.parse.urlsplit(site.url)
+    return parts.hostname, parts.port
 
 
 def test_oversized_request_headers_get_an_error_not_a_stuck_worker(tmp_path):

@@ -84,13 +84,30 @@ def test_behind_tls_proxy_plain_http_redirect_is_a_setting(tmp_path, redirect):
     with running_site(tmp_path, SECURE_SSL_REDIRECT=redirect) as site:
         plain = fetch(site.url + "/login")
         proxied = fetch(site.url + "/login", {"X-Forwarded-Proto": "https"})
+        # The same name with underscores, which a client could send past the proxy.
+        posing = fetch(site.url + "/login", {"X_Forwarded_Proto": "https"})
 
     assert proxied[0] == 200
     if redirect == "on":
         assert plain[0] == 301
+        assert posing[0] == 301
         assert plain[1]["Location"].startswith("https://127.0.0.1")
     else:
         assert plain[0] == 200
+
+
+def test_forms_and_names_beyond_ascii_arrive_as_sent(tmp_path):
+    """What the server passes to Django: a form's body, cookies, a percent-encoded path."""
+    password = "a-long-secret-1"
+    with running_site(tmp_path) as site:
+        browser = Browser(site.url)
+        form = {"email": "jose@example.com", "password1": password, "password2": password}
+        browser.post("/register", {"username": "josé", **form})
+        browser.log_in("josé", password)
+        status, page = browser.get("/user/jos%C3%A9")
+
+    assert status == 200
+    assert "User: josé" in page
 
 
 def test_make_production_migrates_collects_and_serves_with_access_log(tmp_path):
