@@ -5,6 +5,7 @@ Every variable is read once, here, with its cast and default beside it. The READ
 
 import os
 import subprocess
+import warnings
 from pathlib import Path
 
 import environ
@@ -122,7 +123,15 @@ TEMPLATES = [
 
 # --- Database and cache ----------------------------------------------------------------------
 
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# django-environ warns of a URL it can't read by printing it, password included: we say it instead.
+with warnings.catch_warnings(action="ignore", category=UserWarning):
+    DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+if not DATABASES["default"].get("ENGINE"):  # "" or a URL without a scheme: no database at all
+    raise ImproperlyConfigured(
+        "DATABASE_URL names no database. Set it to a URL such as "
+        "postgres://user:password@host:5432/microblog or sqlite:////path/to/db.sqlite3, "
+        "or unset it for the development SQLite file."
+    )
 # Keep connections open between requests (opening one, and on SQLite its PRAGMAs, costs more
 # than many a page), checking them before reuse.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)

@@ -63,6 +63,16 @@ def test_debug_off_with_development_secret_key_refuses_to_start():
     assert "DEBUG is off but SECRET_KEY is the development key from .env" in done.stderr
 
 
+@pytest.mark.parametrize("url", ["", "postgres//user:secret-password@db/microblog"])
+def test_a_database_url_that_names_no_database_is_refused_with_a_clear_message(url):
+    done = manage("check", DATABASE_URL=url)
+
+    assert done.returncode != 0
+    assert "microblog: DATABASE_URL names no database. Set it to a URL such as" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert "secret-password" not in done.stderr
+
+
 def test_real_environment_wins_over_dotenv():
     done = manage(
         "shell",
