@@ -29,6 +29,7 @@ VIEW_THREADS = 2
 BODY_TIMEOUT = 10
 # Django refuses a form larger than this (400); larger bodies are refused before they are read.
 MAX_BODY = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+# Django reads no body of these: whatever a client sends with one is not waited for.
 NO_BODY = frozenset(["GET", "HEAD", "OPTIONS"])
 # What a refused request is told; the connection is closed after it.
 REFUSED = {408: b"Request Timeout\n", 413: b"Content Too Large\n"}
