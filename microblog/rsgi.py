@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from django.conf import settings
 from granian.rsgi import ProtocolClosed
 
+from microblog.errors.request_id import HEADER, start_request
 from microblog.wsgi import application as wsgi_application
 
 # Threads per worker that run Django. Views hold the GIL but for their database and mail waits;
@@ -34,6 +35,7 @@ NO_BODY = frozenset(["GET", "HEAD", "OPTIONS"])
 # What a refused request is told; the connection is closed after it.
 REFUSED = {408: b"Request Timeout\n", 413: b"Content Too Large\n"}
 
+# One line per request: refused ones too, as the request id middleware writes it for the others.
 access_log = logging.getLogger("microblog.access")
 
 
@@ -95,8 +97,9 @@ async def read_body(scope, protocol):
 
 
 def refuse(scope, protocol, status):
+    request_id = start_request(scope.headers.get(HEADER.lower(), ""))
     access_log.info('%s "%s %s" %s', client_address(scope), scope.method, scope.path, status)
-    headers = [("content-type", "text/plain"), ("connection", "close")]
+    headers = [("content-type", "text/plain"), ("connection", "close"), (HEADER, request_id)]
     protocol.response_bytes(status, headers, REFUSED[status])
 
 

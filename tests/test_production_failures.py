@@ -7,6 +7,7 @@ Each test runs the real production server and asserts what visitors and admins s
 import contextlib
 import http.client
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -80,7 +81,8 @@ def test_a_client_too_slow_to_send_its_body_gets_408_and_is_disconnected(tmp_pat
             assert 9 < waited < 12  # the server's 10 s for a request's body
             assert sock.recv(1000) == b""  # and the connection is closed
         assert visits(site.url + "/login", count=1) == [200]
-        assert '"POST /login" 408' in site.stdout()
+        request_id = re.search(rb"x-request-id: (\w+)", answer).group(1).decode()
+        assert f'"POST /login" 408 req={request_id}' in site.stdout()
 
 
 def test_an_oversized_request_body_is_refused_before_it_is_read(tmp_path):

@@ -16,6 +16,14 @@ _request_id = ContextVar("request_id", default=None)
 access_log = logging.getLogger("microblog.access")
 
 
+def start_request(incoming):
+    """Give the request being served its id: `incoming` (X-Request-ID from a proxy in front) when
+    well formed, else a new one. Returns it."""
+    request_id = incoming if WELL_FORMED.fullmatch(incoming) else uuid.uuid4().hex[:8]
+    _request_id.set(request_id)
+    return request_id
+
+
 def get_request_id():
     """The id of the request this code is serving, or None outside a request."""
     return _request_id.get()
@@ -34,9 +42,7 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        incoming = request.headers.get(HEADER, "")
-        request_id = incoming if WELL_FORMED.fullmatch(incoming) else uuid.uuid4().hex[:8]
-        _request_id.set(request_id)
+        request_id = start_request(request.headers.get(HEADER, ""))
         started = time.perf_counter()
         response = self.get_response(request)
         response[HEADER] = request_id
