@@ -90,6 +90,12 @@ class Site:
         return self.process.pid
 
     @property
+    def address(self):
+        """(host, port) to open a socket of one's own to the server."""
+        parts = urllib.parse.urlsplit(self.url)
+        return parts.hostname, parts.port
+
+    @property
     def database_url(self):
         return self.env["DATABASE_URL"]
 

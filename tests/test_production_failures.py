@@ -14,7 +14,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.parse
 
 import pytest
 
@@ -68,7 +67,7 @@ def test_a_client_too_slow_to_send_its_headers_is_disconnected(tmp_path):
 def test_a_client_too_slow_to_send_its_body_gets_408_and_is_disconnected(tmp_path):
     with running_site(tmp_path) as site:
         opening, piece = slow_request(site.url, body=True)
-        with socket.create_connection(address(site), timeout=1) as sock:
+        with socket.create_connection(site.address, timeout=1) as sock:
             sock.sendall(opening)
             started, answer = time.monotonic(), b""
             while not answer and time.monotonic() - started < 20:
@@ -87,21 +86,16 @@ def test_a_client_too_slow_to_send_its_body_gets_408_and_is_disconnected(tmp_pat
 
 def test_an_oversized_request_body_is_refused_before_it_is_read(tmp_path):
     with running_site(tmp_path) as site:
-        declared = http.client.HTTPConnection(*address(site), timeout=10)
+        declared = http.client.HTTPConnection(*site.address, timeout=10)
         declared.putrequest("POST", "/login")
         declared.putheader("Content-Length", "100000000")  # and nothing sent after it
         declared.endheaders()
-        chunked = http.client.HTTPConnection(*address(site), timeout=10)
+        chunked = http.client.HTTPConnection(*site.address, timeout=10)
         chunked.request("POST", "/login", body=iter([b"x" * 1_000_000] * 3), encode_chunked=True)
 
         assert declared.getresponse().status == 413
         assert chunked.getresponse().status == 413
         assert visits(site.url + "/login", count=3) == [200] * 3
-
-
-def address(site):
-    parts = urllib.parse.urlsplit(site.url)
-    return parts.hostname, parts.port
 
 
 def test_oversized_request_headers_get_an_error_not_a_stuck_worker(tmp_path):
