@@ -1,5 +1,10 @@
-import pytest
+from collections import Counter
 
+import pytest
+from django.middleware import csrf
+from django.test import Client
+
+from accounts.csrf import new_csrf_string
 from microblog.renderers import unbound_form_html
 from tests.factories import PASSWORD
 
@@ -30,6 +35,36 @@ def test_the_empty_login_form_is_rendered_once_per_process(client):
 
 def csrf_token(page):
     return page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+
+
+def test_login_with_the_pages_csrf_token_passes_the_csrf_check(user):
+    client = Client(enforce_csrf_checks=True)
+    page = client.get("/login").text
+
+    response = log_in(client, csrfmiddlewaretoken=csrf_token(page))
+
+    assert response.status_code == 302
+    assert response.url == "/"
+
+
+def test_each_new_visitor_gets_a_csrf_secret_of_its_own():
+    first, second = Client(), Client()
+    first.get("/login")
+    second.get("/login")
+
+    assert first.cookies["csrftoken"].value != second.cookies["csrftoken"].value
+
+
+def test_django_draws_csrf_secrets_uniformly_from_its_allowed_characters():
+    assert csrf._get_new_csrf_string is new_csrf_string
+    drawn = "".join(new_csrf_string() for _ in range(10_000))
+    counts = Counter(drawn)
+    expected = len(drawn) / len(csrf.CSRF_ALLOWED_CHARS)
+
+    assert len(new_csrf_string()) == csrf.CSRF_SECRET_LENGTH
+    assert set(counts) == set(csrf.CSRF_ALLOWED_CHARS)
+    # About 5,161 of each character, give or take 71: a bias of one byte value in 256 is 20 %.
+    assert all(0.9 * expected < count < 1.1 * expected for count in counts.values())
 
 
 def test_login_sends_user_home(client, user):
