@@ -33,6 +33,17 @@ def test_the_empty_login_form_is_rendered_once_per_process(client):
     )
 
 
+def test_what_one_visitor_typed_never_shows_in_anothers_sign_in_form(client, user):
+    refused = log_in(client, username="susan", password="wrong-password")
+    assert 'value="susan"' in refused.text
+
+    page = Client().get("/login").text
+
+    assert 'name="username"' in page
+    assert "susan" not in page
+    assert "Please enter a correct username" not in page
+
+
 def csrf_token(page):
     return page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
 
