@@ -2,22 +2,24 @@
 
 Starts the site as production runs it (`make production`: 2 workers, DEBUG off) with 1,000 users
 and 10,000 posts on SQLite and, when DATABASE_URL is given, on PostgreSQL too (a scratch database
-on that server). Each page gets `--seconds` of load at 16 connections, the logged-in pages with the
-cookies of a browser that logged in (its session and its CSRF cookie); prints requests/s, p50 and
-p99 latency, SQL queries per page and the peak RSS of each worker. The yardstick, measured in the
-same run just before and just after the pages, is a bare one-view Django app (bench/yardstick.py)
-on gunicorn with 2 sync workers; each page's requests/s is also printed as a fraction of the mean
-of the two (the machine's speed drifts within a run: the two bracket the pages).
+on that server). Beside it runs the yardstick: a bare one-view Django app (bench/yardstick.py) on
+gunicorn with 2 sync workers. Each round gives the yardstick and then each page `--seconds` of load
+at 16 connections, the logged-in pages with the cookies of a browser that logged in (its session
+and its CSRF cookie). Prints, as medians over `--rounds` rounds, requests/s, p50 and p99 latency,
+and each page's requests/s as a fraction of the yardstick's; then SQL queries per page and the
+peak RSS of each worker. (The machine's speed drifts within a run: rounds spread it over all.)
 
-    .venv/bin/python -m bench.load [--seconds 10]
+    .venv/bin/python -m bench.load [--seconds 10] [--rounds 3]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/microblog .venv/bin/python -m bench.load
 
 Needs wrk (Debian: apt-get install wrk).
 """
 
 import argparse
+import contextlib
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -84,59 +86,72 @@ def query_counts(site):
     return dict(line.rsplit(" ", 1) for line in done.stdout.splitlines() if line.startswith("/"))
 
 
-def yardstick(seconds):
-    """(requests/s, p50, p99) of the bare Django app on 2 sync gunicorn workers."""
+@contextlib.contextmanager
+def yardstick():
+    """The URL of the bare Django app, served by gunicorn with 2 sync workers."""
     port = free_port()
     command = [sys.executable, "-m", "gunicorn", "bench.yardstick:application"]
     command += ["--workers", "2", "--bind", f"127.0.0.1:{port}"]
     server = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.DEVNULL)
     try:
         wait_for_port(port, server)
-        wrk(f"http://127.0.0.1:{port}/", 2)  # warm
-        return wrk(f"http://127.0.0.1:{port}/", seconds)
+        yield f"http://127.0.0.1:{port}/"
     finally:
         server.terminate()
         server.wait(timeout=30)
 
 
-def benchmark(database, seconds):
-    before = yardstick(seconds)
-    with tempfile.TemporaryDirectory() as tmp:
+def benchmark(database, seconds, rounds):
+    with tempfile.TemporaryDirectory() as tmp, yardstick() as bare_url:
         seed = ["--users", "1000", "--posts", "10000"]
         # Keep the access log off stdout's pipe to a file, as a real deployment would.
         with running_site(Path(tmp), workers=2, seed_args=seed, SECURE_COOKIES="off") as site:
             browser = Browser(site.url)
             browser.log_in("susan", DEMO_PASSWORD)
             cookie = browser.cookie_header()
+            loads = {"yardstick": (bare_url, None)}
+            loads |= {
+                path: (site.url + path, cookie if in_ else None) for path, in_ in PAGES.items()
+            }
+            for url, load_cookie in loads.values():
+                wrk(url, 2, load_cookie)  # warm
+            # Round by round, the yardstick and then each page: what the machine's speed does
+            # during the run, it does to them alike, and the medians leave out a round it spoils.
+            measured = {name: [] for name in loads}
+            for _ in range(rounds):
+                for name, (url, load_cookie) in loads.items():
+                    measured[name].append(wrk(url, seconds, load_cookie))
             queries = query_counts(site)
-            rows = []
-            for path, logged_in in PAGES.items():
-                wrk(site.url + path, 2, cookie if logged_in else None)  # warm
-                rate, p50, p99 = wrk(site.url + path, seconds, cookie if logged_in else None)
-                rows.append((path, rate, p50, p99, queries[path]))
             rss = peak_rss_mb(site.worker_pids())
-    after = yardstick(seconds)
-    bare = (before[0] + after[0]) / 2
-    print(f"\n{database}: 2 workers, 1,000 users, 10,000 posts, 16 connections, {seconds} s")
+    medians = {
+        name: [statistics.median(column) for column in zip(*runs, strict=True)]
+        for name, runs in measured.items()
+    }
+    bare = medians["yardstick"][0]
+    print(
+        f"\n{database}: 2 workers, 1,000 users, 10,000 posts, 16 connections, "
+        f"{rounds} rounds of {seconds} s, medians"
+    )
     header = f"{'page':<16} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'queries':>8}"
     print(f"{header} {'× yardstick':>12}")
-    for path, rate, p50, p99, count in rows:
-        print(f"{path:<16} {rate:8.0f} {p50:8.2f} {p99:8.2f} {count:>8} {rate / bare:12.2f}")
-    for when, (rate, p50, p99) in [("before", before), ("after", after)]:
-        name = f"yardstick {when}"
-        print(f"{name:<16} {rate:8.0f} {p50:8.2f} {p99:8.2f} {0:>8} {rate / bare:12.2f}")
+    for name, (rate, p50, p99) in medians.items():
+        count = queries.get(name, 0)
+        print(f"{name:<16} {rate:8.0f} {p50:8.2f} {p99:8.2f} {count:>8} {rate / bare:12.2f}")
+    rates = sorted(f"{rate:.0f}" for rate, _, _ in measured["yardstick"])
+    print(f"yardstick req/s by round: {', '.join(rates)}")
     print("peak RSS per worker: " + ", ".join(f"{mb:.0f} MB" for mb in rss))
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     postgres = os.environ.pop("DATABASE_URL", "")
-    benchmark("SQLite", args.seconds)
+    benchmark("SQLite", args.seconds, args.rounds)
     if postgres:
         os.environ["DATABASE_URL"] = postgres
-        benchmark("PostgreSQL", args.seconds)
+        benchmark("PostgreSQL", args.seconds, args.rounds)
 
 
 if __name__ == "__main__":
