@@ -110,9 +110,8 @@ def benchmark(database, seconds, rounds):
             browser.log_in("susan", DEMO_PASSWORD)
             cookie = browser.cookie_header()
             loads = {"yardstick": (bare_url, None)}
-            loads |= {
-                path: (site.url + path, cookie if in_ else None) for path, in_ in PAGES.items()
-            }
+            for path, logged_in in PAGES.items():
+                loads[path] = (site.url + path, cookie if logged_in else None)
             for url, load_cookie in loads.values():
                 wrk(url, 2, load_cookie)  # warm
             # Round by round, the yardstick and then each page: what the machine's speed does
@@ -137,8 +136,8 @@ def benchmark(database, seconds, rounds):
     for name, (rate, p50, p99) in medians.items():
         count = queries.get(name, 0)
         print(f"{name:<16} {rate:8.0f} {p50:8.2f} {p99:8.2f} {count:>8} {rate / bare:12.2f}")
-    rates = sorted(f"{rate:.0f}" for rate, _, _ in measured["yardstick"])
-    print(f"yardstick req/s by round: {', '.join(rates)}")
+    rates = sorted(rate for rate, _, _ in measured["yardstick"])
+    print(f"yardstick req/s by round: {', '.join(f'{rate:.0f}' for rate in rates)}")
     print("peak RSS per worker: " + ", ".join(f"{mb:.0f} MB" for mb in rss))
 
 
