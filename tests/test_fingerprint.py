@@ -3,6 +3,7 @@
 import json
 import logging
 import sys
+from functools import partial
 
 from django.test import RequestFactory
 from django.urls import resolve
@@ -91,3 +92,36 @@ def test_without_a_frame_of_ours_the_library_frames_count():
 
     assert fingerprint(decoding) == fingerprint(decoding_again)
     assert fingerprint(decoding) != fingerprint(encoding)
+
+
+class LookupFailed(Exception):
+    """One exception type that code re-raises for faults of several causes."""
+
+
+def parse_settings():
+    json.loads("settings")
+
+
+def read_profile():
+    return {}["profile"]
+
+
+def look_up(source):
+    try:
+        return source()
+    except Exception as error:
+        raise LookupFailed("lookup failed") from error
+
+
+def test_two_faults_re_raised_as_one_exception_type_are_two_groups():
+    settings_fault = record_of(partial(look_up, parse_settings))
+    profile_fault = record_of(partial(look_up, read_profile))
+
+    assert fingerprint(settings_fault) != fingerprint(profile_fault)
+
+
+def test_the_same_chained_fault_is_still_one_group():
+    first = record_of(partial(look_up, parse_settings))
+    second = record_of(partial(look_up, parse_settings))
+
+    assert fingerprint(first) == fingerprint(second)

@@ -17,31 +17,51 @@ def qualified_name(exc_type):
 
 
 def fingerprint(record):
-    """The cause of a logged error: the exception's type, the frames of the stack that are the
-    project's own code, and the view that failed.
+    """The cause of a logged error: the view that failed, then for the exception and each one in
+    its chain (what it was raised from, or while handling) its type and the frames of its
+    traceback that are the project's own code.
 
     Each frame counts by file, function and source line (not line number, which any edit above
-    it moves). Library frames count only where no frame of ours is on the stack: every database
+    it moves). Library frames count only where no frame of ours is in a traceback: every database
     error is raised by the same line of Django's backend, and it is our frames and the view that
-    tell a missing column met by one page from a missing table met by another. Plumbing that
-    only passes the call on says so with `__tracebackhide__` (as for pytest) and does not count.
+    tell a missing column met by one page from a missing table met by another. The chain counts
+    because code that re-raises one exception type for several faults (`raise Failed from error`)
+    has several causes. Plumbing that only passes the call on says so with `__tracebackhide__`
+    (as for pytest) and does not count.
     """
     request = getattr(record, "request", None)
     match = getattr(request, "resolver_match", None)
     parts = [match.view_name if match else ""]
     if record.exc_info and record.exc_info[2] is not None:
-        exc_type, _, tb = record.exc_info
-        frames = [
-            (frame.f_code, line)
-            for frame, line in traceback.walk_tb(tb)
-            if not frame.f_locals.get("__tracebackhide__")
-        ]
-        frames = [(code, line) for code, line in frames if is_our_code(code.co_filename)] or frames
-        parts.append(qualified_name(exc_type))
-        parts += [
-            f"{code.co_filename}:{code.co_name}:{linecache.getline(code.co_filename, line).strip()}"
-            for code, line in frames
-        ]
+        exc_type, error, tb = record.exc_info
+        parts += [qualified_name(exc_type), *frames_of(tb)]
+        for cause in causes(error):
+            parts += [qualified_name(type(cause)), *frames_of(cause.__traceback__)]
     else:
         parts += [record.name, record.pathname, record.funcName]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+
+
+def causes(error):
+    """The exception `error` was raised from or while handling, then that one's, and so on, as a
+    traceback shows them (each once: a chain can loop)."""
+    seen = {id(error)}
+    while True:
+        error = error.__cause__ or (None if error.__suppress_context__ else error.__context__)
+        if error is None or id(error) in seen:
+            return
+        seen.add(id(error))
+        yield error
+
+
+def frames_of(tb):
+    frames = [
+        (frame.f_code, line)
+        for frame, line in traceback.walk_tb(tb)
+        if not frame.f_locals.get("__tracebackhide__")
+    ]
+    frames = [(code, line) for code, line in frames if is_our_code(code.co_filename)] or frames
+    return [
+        f"{code.co_filename}:{code.co_name}:{linecache.getline(code.co_filename, line).strip()}"
+        for code, line in frames
+    ]
