@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import IntegrityError
 
 from accounts.forms import AdminUserChangeForm, AdminUserCreationForm
 from accounts.models import User
@@ -16,3 +17,19 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.fieldsets,
         ("Profile", {"fields": ["about_me", "last_seen"]}),
     ]
+
+    def changeform_view(self, request, *args, **kwargs):
+        """The admin's add and change pages, safe from two staff saving one name at once.
+
+        Both saves can pass the form's clean_username before either is written; the unique
+        constraint then refuses the later one, and the admin's own transaction rolls back all it
+        did. The form is then taken once more: its check now sees the name taken and shows the
+        error that any collision gets. An IntegrityError of another cause fails that second time
+        too, as it did the first.
+        """
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        except IntegrityError:
+            if request.method != "POST":
+                raise
+            return super().changeform_view(request, *args, **kwargs)
