@@ -1,3 +1,4 @@
+from asgiref.sync import sync_to_async
 from django.contrib.auth.backends import ModelBackend
 
 from accounts.models import User, user_with_pk
@@ -10,3 +11,7 @@ class UserBackend(ModelBackend):
     def get_user(self, user_id):
         user = user_with_pk.first(User._meta.pk.to_python(user_id))
         return user if user is not None and self.user_can_authenticate(user) else None
+
+    async def aget_user(self, user_id):
+        """The same lookup for async code: ModelBackend's own twin would skip it."""
+        return await sync_to_async(self.get_user)(user_id)

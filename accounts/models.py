@@ -1,5 +1,6 @@
 from hashlib import md5
 
+from asgiref.sync import sync_to_async
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Value
@@ -35,6 +36,10 @@ class CaseInsensitiveUserManager(UserManager.from_queryset(UserQuerySet)):
         if user is None:
             raise self.model.DoesNotExist
         return user
+
+    async def aget_by_natural_key(self, username):
+        """The same rule for aauthenticate(): Django's own twin would look the name up as typed."""
+        return await sync_to_async(self.get_by_natural_key)(username)
 
 
 class User(AbstractUser):

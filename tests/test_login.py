@@ -1,8 +1,10 @@
 from collections import Counter
 
 import pytest
+from asgiref.sync import async_to_sync
+from django.contrib.auth import aauthenticate, aget_user
 from django.middleware import csrf
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from accounts.csrf import new_csrf_string
 from microblog.renderers import unbound_form_html
@@ -158,3 +160,19 @@ def test_null_character_in_login_gets_clear_error(client, user, field):
 
     assert response.status_code == 200
     assert "Null characters are not allowed." in response.text
+
+
+def test_async_sign_in_takes_the_name_in_any_case(user):
+    assert async_to_sync(aauthenticate)(username="SUSAN", password=PASSWORD) == user
+    assert async_to_sync(aauthenticate)(username="SUSAN", password="wrong") is None
+
+
+def test_async_session_lookup_finds_the_logged_in_user_and_refuses_an_inactive_one(client, user):
+    client.force_login(user)
+    request = RequestFactory().get("/")
+    request.session = client.session
+
+    assert async_to_sync(aget_user)(request) == user
+    user.is_active = False
+    user.save()
+    assert async_to_sync(aget_user)(request).is_anonymous
