@@ -56,17 +56,21 @@ def test_rotation_size_and_count_come_from_the_environment(tmp_path):
 def test_log_directory_is_created_if_missing_and_closed_to_others(tmp_path):
     LogFileHandler(tmp_path / "new" / "logs" / "microblog.log").close()
 
-    mode = (tmp_path / "new" / "logs").stat().st_mode
-    assert stat.S_ISDIR(mode)
-    assert mode & stat.S_IRWXO == 0
+    assert stat.S_IMODE((tmp_path / "new" / "logs").stat().st_mode) == 0o750
 
 
-def test_existing_log_directory_is_closed_to_others(tmp_path):
-    (tmp_path / "logs").mkdir(mode=0o755)
+def test_an_existing_log_directory_keeps_its_mode(tmp_path):
+    shared = tmp_path / "shared-logs"
+    shared.mkdir()
+    shared.chmod(0o755)
+    (shared / "other-program.log").write_text("not ours\n")
 
-    LogFileHandler(tmp_path / "logs" / "microblog.log").close()
+    handler = LogFileHandler(shared / "microblog.log")
+    handler.emit(logging.makeLogRecord({"msg": "written"}))
+    handler.close()
 
-    assert (tmp_path / "logs").stat().st_mode & stat.S_IRWXO == 0
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o755
+    assert stat.S_IMODE((shared / "microblog.log").stat().st_mode) == 0o640
 
 
 def test_reading_the_settings_writes_nothing_to_disk(tmp_path):
@@ -115,6 +119,37 @@ def test_control_characters_in_our_own_messages_cannot_forge_a_log_line():
     log = read_log()
     assert not any(line.startswith("2000-01-01") for line in log.splitlines())
     assert r"Renamed to mallory\r\n2000-01-01 00:00:00,000 ERROR: forged\u2028line" in log
+
+
+FORGED = "2000-01-01 00:00:00,000 ERROR: forged entry"
+
+
+def test_an_exception_message_cannot_forge_a_log_line():
+    try:
+        raise ValueError(f"no such user: mallory\n{FORGED}\r{FORGED}\u2028{FORGED}")
+    except ValueError:
+        logging.getLogger("microblog").exception("Lookup failed")
+
+    log = read_log()
+    assert not any(line.startswith("2000-01-01") for line in log.splitlines())
+    assert f"\n    {FORGED}\\r{FORGED}\\u2028{FORGED}\n" in log
+
+
+def test_a_traceback_stays_readable_each_of_its_lines_indented():
+    try:
+        raise ValueError("first line\nsecond line")
+    except ValueError:
+        logging.getLogger("microblog").exception("Readable traceback")
+
+    lines = read_log().splitlines()
+    [start] = [n for n, line in enumerate(lines) if "Readable traceback [in " in line]
+    assert lines[start + 1 :] == [
+        "    Traceback (most recent call last):",
+        *lines[start + 2 : -2],
+        "    ValueError: first line",
+        "    second line",
+    ]
+    assert all(line.startswith("      ") for line in lines[start + 2 : -2])
 
 
 def test_bad_host_is_answered_400_and_logged_but_never_emailed(sent_emails):
