@@ -4,8 +4,10 @@ Every variable is read once, here, with its cast and default beside it. The READ
 """
 
 import os
+import re
 import subprocess
 import warnings
+from ipaddress import ip_network
 from pathlib import Path
 
 import environ
@@ -36,6 +38,13 @@ if not DEBUG and SECRET_KEY.startswith("django-insecure-"):
         "SECRET_KEY=$(python -c 'import secrets; print(secrets.token_urlsafe(50))')"
     )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+# The site's own address (https://microblog.example.com), for links in error emails.
+SITE_URL = env("SITE_URL", default="").rstrip("/")
+if SITE_URL and not re.fullmatch(r"https?://[^/?#\s]+", SITE_URL):
+    raise ImproperlyConfigured(
+        f"SITE_URL must be the site's scheme and host, e.g. https://microblog.example.com, "
+        f"not {SITE_URL!r}"
+    )
 
 
 def git_release():
@@ -80,6 +89,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that everything after it, errors included, knows the request id.
     "microblog.errors.request_id.RequestIdMiddleware",
+    # Before anything asks whether the request is secure (TRUSTED_PROXIES below).
+    "microblog.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -322,7 +333,15 @@ LOGGING = {
 
 # --- Deployment (HTTPS, security headers) ----------------------------------------------------
 
-# Behind a TLS proxy, trust its X-Forwarded-Proto header; the server's own TLS needs nothing.
+# Behind a TLS proxy, its X-Forwarded-Proto header says whether the request came over HTTPS: it
+# counts only from the addresses (or networks) in TRUSTED_PROXIES (microblog/proxy.py), and not at
+# all without them. The server's own TLS needs nothing.
+try:
+    TRUSTED_PROXIES = [ip_network(a, strict=False) for a in env.list("TRUSTED_PROXIES", default=[])]
+except ValueError as error:
+    raise ImproperlyConfigured(
+        f"TRUSTED_PROXIES must list IP addresses or networks, e.g. 10.0.0.2,10.1.0.0/16: {error}"
+    ) from None
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)

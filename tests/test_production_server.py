@@ -79,21 +79,25 @@ def test_server_terminates_tls_itself_with_certificate_and_key_from_the_environm
     assert "User: susan" in page
 
 
-@pytest.mark.parametrize("redirect", ["on", "off"])
-def test_behind_tls_proxy_plain_http_redirect_is_a_setting(tmp_path, redirect):
-    with running_site(tmp_path, SECURE_SSL_REDIRECT=redirect) as site:
+def test_served_directly_a_clients_forwarded_proto_is_ignored(tmp_path):
+    with running_site(tmp_path, SECURE_SSL_REDIRECT="on") as site:
+        status, headers, _ = fetch(site.url + "/login", {"X-Forwarded-Proto": "https"})
+
+    assert status == 301
+    assert headers["Location"].startswith("https://127.0.0.1")
+
+
+def test_behind_a_named_tls_proxy_plain_http_is_redirected_and_proxied_https_served(tmp_path):
+    with running_site(tmp_path, SECURE_SSL_REDIRECT="on", TRUSTED_PROXIES="127.0.0.1") as site:
         plain = fetch(site.url + "/login")
         proxied = fetch(site.url + "/login", {"X-Forwarded-Proto": "https"})
         # The same name with underscores, which a client could send past the proxy.
         posing = fetch(site.url + "/login", {"X_Forwarded_Proto": "https"})
 
     assert proxied[0] == 200
-    if redirect == "on":
-        assert plain[0] == 301
-        assert posing[0] == 301
-        assert plain[1]["Location"].startswith("https://127.0.0.1")
-    else:
-        assert plain[0] == 200
+    assert plain[0] == 301
+    assert posing[0] == 301
+    assert plain[1]["Location"].startswith("https://127.0.0.1")
 
 
 def test_forms_and_names_beyond_ascii_arrive_as_sent(tmp_path):

@@ -96,6 +96,8 @@ def test_deploy_check_is_clean_for_the_readme_production_environment(tmp_path):
         "SECURE_HSTS_SECONDS": "31536000",
         "SECURE_HSTS_INCLUDE_SUBDOMAINS": "on",
         "SECURE_HSTS_PRELOAD": "on",
+        "TRUSTED_PROXIES": "10.0.0.2",
+        "SITE_URL": "https://microblog.example.com",
     }
 
     done = manage(
@@ -121,3 +123,16 @@ def test_console_email_url_needs_no_options():
     assert mailer_from_url("consolemail://") == {
         "BACKEND": "django.core.mail.backends.console.EmailBackend"
     }
+
+
+def test_a_site_url_that_is_not_a_scheme_and_host_stops_the_start(tmp_path):
+    done = manage(
+        "check",
+        DEBUG="off",
+        SECRET_KEY=PRODUCTION_SECRET_KEY,
+        LOG_DIR=tmp_path,
+        SITE_URL="microblog.example.com/admin",
+    )
+
+    assert done.returncode != 0
+    assert "SITE_URL must be the site's scheme and host" in done.stderr
