@@ -255,6 +255,7 @@ EMAIL_SUBJECT_PREFIX = f"[microblog {ENVIRONMENT} {RELEASE}] "
 # Where errors go, with DEBUG off: every log line to logs/microblog.log (or stdout), every error
 # also to the admins by email and to the Errors admin (microblog/errors/). With DEBUG on, Django's
 # debug page shows errors and neither handler fires.
+DEFAULT_EXCEPTION_REPORTER = "microblog.errors.reporter.SafeExceptionReporter"
 DEFAULT_EXCEPTION_REPORTER_FILTER = "microblog.errors.reporter.SafeExceptionReporterFilter"
 LOG_DIR = Path(env("LOG_DIR", default=str(BASE_DIR / "logs")))
 if env.bool("LOG_TO_STDOUT", default=False):

@@ -69,7 +69,7 @@ def test_startup_is_logged_once_with_environment_and_release(tmp_path):
     assert len(startups) == 1
 
 
-def test_error_email_and_log_carry_no_secrets(tmp_path, smtp_server):
+def test_error_email_errors_admin_and_log_carry_no_secrets(tmp_path, smtp_server):
     secrets = {
         "password": "hunter2-password",
         "new_password1": "another-password",
@@ -77,27 +77,38 @@ def test_error_email_and_log_carry_no_secrets(tmp_path, smtp_server):
         "secret_answer": "secret-value-456",
         "license_key": "key-value-789",
     }
+    in_url = {"password": "url-password-1", "token": "tok-SECRET-123", "api_key": "url-key-2"}
+    query = "&".join(f"{name}={value}" for name, value in in_url.items())
     with running_site(tmp_path, EMAIL_URL=smtp_server.url) as site:
         browser = admin_browser(site)
         status, _ = browser.post(
-            "/errors/test?q=visible-query",
-            secrets | {"about_me": "visible-field"},
-            headers={"Authorization": "Bearer authorization-value"},
+            f"/errors/test?q=visible-query&{query}",
+            secrets | {"about_me": "visible-field", "author": "visible-author"},
+            headers={
+                "Authorization": "Bearer authorization-value",
+                "Referer": f"{site.url}/login?next=/x&token=referer-token-value",
+            },
         )
         assert status == 500
         [email] = smtp_server.wait_for(1)
+        admin_path = re.search(r"This error in the admin: http://[^/]+(\S+)", body_of(email))
+        _, admin_page = browser.get(admin_path.group(1))
         leaked_by = {
             "session cookie": browser.cookie("sessionid"),
             "CSRF token": browser.cookie("csrftoken"),
             "Authorization header": "authorization-value",
+            "Referer": "referer-token-value",
             **secrets,
+            **{f"{name} in the URL": value for name, value in in_url.items()},
         }
-        for where, text in {"email": body_of(email), "log": site.log()}.items():
+        where = {"email": body_of(email), "Errors admin": admin_page, "log": site.log()}
+        for place, text in where.items():
             for what, value in leaked_by.items():
-                assert value not in text, f"{what} leaked into the {where}"
+                assert value not in text, f"{what} leaked into the {place}"
         # The report is still useful: ordinary request data is there.
-        assert "visible-field" in body_of(email)
-        assert "visible-query" in body_of(email)
+        for visible in ["visible-field", "visible-author", "visible-query"]:
+            assert visible in body_of(email)
+            assert visible in admin_page
 
 
 def test_slow_mail_server_does_not_hold_up_the_500_page(tmp_path, smtp_server):

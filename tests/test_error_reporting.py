@@ -5,7 +5,9 @@ import uuid
 
 import pytest
 
+from microblog.errors.models import ErrorGroup, Occurrence
 from microblog.errors.reporter import SafeExceptionReporterFilter
+from tests.test_log_file import read_log
 
 pytestmark = pytest.mark.django_db
 
@@ -114,3 +116,114 @@ def test_password_in_a_url_setting_is_masked_in_the_email(staff_client, sent_ema
     [email] = sent_emails()
     assert "redis-secret-value" not in email.body
     assert "redis://:********************@cache.example.com:6379/0" in email.body
+
+
+SECRET_QUERY = {
+    "password": "pw-in-url-2f1c",
+    "token": "tok-SECRET-123",
+    "api_key": "api-key-value-77",
+    "access_token": "access-token-value",
+}
+
+
+@pytest.fixture
+def failed_with_secret_query(staff_client, sent_emails):
+    """A failing request whose URL and Referer carry secrets, as sign-in and reset links do."""
+    query = "&".join(f"{name}={value}" for name, value in SECRET_QUERY.items())
+    staff_client.get(
+        f"/errors/test?{query}&q=visible-query",
+        headers={"Referer": "https://elsewhere.example/page?token=referer-token-value&x=1"},
+    )
+    [email] = sent_emails()
+    [occurrence] = Occurrence.objects.all()
+    return {"email": email.body, "Errors admin": occurrence.report, "log": read_log()}
+
+
+@pytest.mark.parametrize("name", [*SECRET_QUERY, "referer token"])
+def test_secret_query_parameters_reach_no_report(failed_with_secret_query, name):
+    value = SECRET_QUERY.get(name, "referer-token-value")
+
+    for where, text in failed_with_secret_query.items():
+        assert value not in text, f"{name} leaked into the {where}"
+
+
+def test_harmless_query_parameters_stay_in_the_report(failed_with_secret_query):
+    report = failed_with_secret_query["email"]
+
+    assert "q=visible-query" in report  # the Request URL and QUERY_STRING
+    assert "q = 'visible-query'" in report  # the GET table
+    assert "x=1" in report  # the Referer
+    assert "token=********************" in report
+    assert "token = '********************'" in report
+
+
+def test_a_next_url_carrying_a_token_is_hidden_too(staff_client, sent_emails):
+    staff_client.get("/errors/test", {"next": "/reset?token=nested-token-value", "q": "seen"})
+
+    [email] = sent_emails()
+    assert "nested-token-value" not in email.body
+    assert "next = '/reset?token=********************'" in email.body
+
+
+@pytest.mark.parametrize(
+    "field", ["password", "new_password1", "api_token", "secret_answer", "apiKey", "X-Auth-Token"]
+)
+def test_post_fields_with_secret_names_are_hidden(staff_client, sent_emails, field):
+    staff_client.post("/errors/test", {field: "field-value-0451"})
+
+    [email] = sent_emails()
+    assert "field-value-0451" not in email.body
+    assert f"{field} = '********************'" in email.body
+
+
+@pytest.mark.parametrize("field", ["author", "capital", "keyboard", "about_me"])
+def test_post_fields_that_merely_contain_a_secret_word_stay_visible(
+    staff_client, sent_emails, field
+):
+    staff_client.post("/errors/test", {field: "field-value-0451"})
+
+    [email] = sent_emails()
+    assert f"{field} = 'field-value-0451'" in email.body
+
+
+def admin_link(email):
+    found = re.search(r"^This error in the admin: (\S+)$", email.body, re.MULTILINE)
+    return found and found.group(1)
+
+
+def test_error_email_links_to_the_admin_at_the_site_url(staff_client, sent_emails, settings):
+    settings.SITE_URL = "https://microblog.example.com"
+
+    staff_client.get("/errors/test", headers={"Host": "127.0.0.1"})
+
+    [email] = sent_emails()
+    group = ErrorGroup.objects.get()
+    assert (
+        admin_link(email)
+        == f"https://microblog.example.com/admin/errors/errorgroup/{group.pk}/change/"
+    )
+
+
+def test_without_site_url_the_link_takes_a_host_that_allowed_hosts_names(
+    staff_client, sent_emails, settings
+):
+    settings.ALLOWED_HOSTS = ["microblog.example.com"]
+
+    staff_client.get("/errors/test", headers={"Host": "microblog.example.com"})
+
+    [email] = sent_emails()
+    assert admin_link(email).startswith("http://microblog.example.com/admin/errors/errorgroup/")
+
+
+@pytest.mark.parametrize("allowed", [["*"], [".example.com"]])
+def test_a_host_admitted_only_by_a_wildcard_gets_no_link(
+    staff_client, sent_emails, settings, allowed
+):
+    settings.ALLOWED_HOSTS = allowed
+
+    response = staff_client.get("/errors/test", headers={"Host": "attacker.example.com"})
+
+    [email] = sent_emails()
+    assert response.status_code == 500
+    assert admin_link(email) is None
+    assert "attacker.example.com/admin" not in email.body

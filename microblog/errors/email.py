@@ -16,9 +16,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.db import DatabaseError, close_old_connections
+from django.http.request import split_domain_port
 from django.utils import log, timezone
 
 from microblog.errors.fingerprint import fingerprint, qualified_name
+from microblog.errors.reporter import hide_secret_parameters
 
 # Trouble with reporting itself goes to the log file only (see LOGGING), never to an email.
 logger = logging.getLogger(__name__)
@@ -113,7 +115,7 @@ class ErrorReport:
     request_id: str
     user: str
     time: datetime
-    site_url: str  # "" when the request's host is not one that ALLOWED_HOSTS accepts
+    site_url: str  # "" when there is no address to link to (site_url_of)
 
 
 class AdminEmailHandler(log.AdminEmailHandler):
@@ -164,7 +166,7 @@ class AdminEmailHandler(log.AdminEmailHandler):
             subject=self.format_subject(subject),
             text=f"{self.format(summary)}\n\n{reporter.get_traceback_text()}",
             exception=qualified_name(exc_info[0]) if exc_info[0] else record.levelname,
-            message=str(exc_info[1])[:1000],
+            message=hide_secret_parameters(str(exc_info[1]))[:1000],
             view=match.view_name if match else "",
             path=request.path if request else "",
             request_id=request_id,
@@ -208,8 +210,18 @@ def username_of(request):
 
 
 def site_url_of(request):
-    """The site's address as this request reached it, if its host is one ALLOWED_HOSTS accepts."""
+    """Where the email's link to the admin points: SITE_URL when set, else the address this
+    request reached, if ALLOWED_HOSTS names its host literally; else nowhere.
+
+    Never through a wildcard entry (".example.com", "*"): the client names the Host, and a link
+    that admins click must not lead to a domain of an attacker's choosing.
+    """
+    if settings.SITE_URL:
+        return settings.SITE_URL
     try:
-        return request.build_absolute_uri("/").rstrip("/")
+        host = request.get_host()
     except (AttributeError, DisallowedHost):
         return ""
+    domain, _ = split_domain_port(host)
+    named = {entry.lower() for entry in settings.ALLOWED_HOSTS if not entry.startswith((".", "*"))}
+    return f"{request.scheme}://{host}" if domain in named else ""

@@ -1,19 +1,68 @@
-"""What an error report may show: Django's filter, tightened so that no credential gets out."""
+"""What an error report may show: Django's filter and reporter, tightened so that no credential
+gets out, wherever in the request it travelled (a form, a cookie, the URL, a header)."""
 
 import re
+from urllib.parse import quote_plus, unquote_plus
 
 from django.views import debug
 
-# user:password@ inside any URL-looking value (DATABASE_URL, EMAIL_URL, DSNs).
+# user:password@ inside any URL-looking value (DATABASE_URL, EMAIL_URL, DSNs, a Referer).
 URL_PASSWORD = re.compile(r"(?P<scheme_user>[a-z][a-z0-9+.-]*://[^:/@\s]*:)[^@\s]+@", re.I)
+
+# The words that make a form field or query parameter secret; the endings that make a word so
+# ("accesstoken", "csrfmiddlewaretoken", "userpassword"); secret names written as one word.
+SECRET_WORDS = frozenset(
+    {
+        *("password", "passwd", "passphrase", "pass", "pwd", "secret", "token", "key"),
+        *("auth", "authorization", "credential", "credentials", "signature", "sig"),
+        *("cookie", "csrf", "session", "otp", "jwt", "bearer"),
+    }
+)
+SECRET_ENDINGS = ("token", "password", "passwd", "secret")
+SECRET_NAMES = frozenset({"apikey", "sessionid", "sessionkey"})
+# The words of a name: "new_password1", "apiKey", "X-Auth-Token" and "APIKEY" all split apart.
+WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+# name=value in any text (a URL, a query string, an exception message); a value may be quoted.
+PARAMETER = re.compile(r"""(?P<name>[^\s?&;=#'"<>]+)=(?P<value>'[^']*'|"[^"]*"|[^\s&;#'"<>]*)""")
+
+
+def is_secret_name(name):
+    """Whether a form field or query parameter of this name holds a secret.
+
+    Judged by whole words ("api_token", "newPassword1"), so that "author" and "capital" stay
+    visible, where Django's pattern for settings would hide them for holding AUTH or API.
+    """
+    words = [word.lower() for word in WORD.findall(name)]
+    return (
+        "".join(words) in SECRET_NAMES
+        or not SECRET_WORDS.isdisjoint(words)
+        or any(word.endswith(SECRET_ENDINGS) for word in words)
+    )
+
+
+def hide_secret_parameters(text, substitute=debug.SafeExceptionReporterFilter.cleansed_substitute):
+    """`text` with the value of every secret-named `name=value` in it replaced by `substitute`,
+    also inside a percent-encoded value (a `next` URL that carries a token)."""
+
+    def hide(match):
+        name, value = match["name"], match["value"]
+        if value and is_secret_name(unquote_plus(name)):
+            return f"{name}={substitute}"
+        decoded = unquote_plus(value)
+        if decoded != value and (hidden := hide_secret_parameters(decoded, substitute)) != decoded:
+            return f"{name}={quote_plus(hidden, safe='/:*')}"
+        return match.group()
+
+    return PARAMETER.sub(hide, text) if "=" in text else text
 
 
 class SafeExceptionReporterFilter(debug.SafeExceptionReporterFilter):
-    """Django's filter, tightened so that error emails carry no credential whatever the view.
+    """Django's filter, tightened so that error reports carry no credential whatever the view.
 
     Stock Django still shows the CSRF cookie (META["CSRF_COOKIE"]), the csrfmiddlewaretoken and any
-    password field of a view not decorated with sensitive_post_parameters, other cookies, and
-    passwords inside URLs such as DATABASE_URL.
+    password field of a view not decorated with sensitive_post_parameters, other cookies,
+    passwords inside URLs such as DATABASE_URL, and secrets in the query string (the URL, GET,
+    QUERY_STRING, a Referer).
     """
 
     hidden_settings = re.compile(
@@ -26,17 +75,53 @@ class SafeExceptionReporterFilter(debug.SafeExceptionReporterFilter):
             return URL_PASSWORD.sub(rf"\g<scheme_user>{self.cleansed_substitute}@", cleansed)
         return cleansed
 
+    def get_safe_request_meta(self, request):
+        """Also hide secret query parameters in QUERY_STRING, the Referer and the like."""
+        meta = super().get_safe_request_meta(request)
+        if not self.is_active(request):
+            return meta
+        return {
+            key: self.cleanse_text(value) if isinstance(value, str) else value
+            for key, value in meta.items()
+        }
+
     def get_safe_cookies(self, request):
         """Hide every cookie value: any of them may be a credential."""
         return {name: self.cleansed_substitute for name in getattr(request, "COOKIES", {})}
 
     def get_post_parameters(self, request):
-        """Hide POST fields whose names look secret, even where the view forgot to say so."""
-        post = super().get_post_parameters(request)
+        """Hide POST fields whose names say secret, even where the view forgot to say so."""
+        return self.cleanse_parameters(request, super().get_post_parameters(request))
+
+    def get_query_parameters(self, request):
+        """request.GET, with the values of secret-named parameters hidden."""
+        return self.cleanse_parameters(request, request.GET)
+
+    def cleanse_parameters(self, request, parameters):
         if request is None or not self.is_active(request):
-            return post
-        cleansed = post.copy()
-        for name in post:
-            if self.hidden_settings.search(name):
+            return parameters
+        cleansed = parameters.copy()
+        for name, values in parameters.lists():
+            if is_secret_name(name):
                 cleansed[name] = self.cleansed_substitute
+            else:  # a URL in a value (`next`) may carry secrets of its own
+                cleansed.setlist(name, [self.cleanse_text(str(value)) for value in values])
         return cleansed
+
+    def cleanse_text(self, text):
+        return hide_secret_parameters(text, self.cleansed_substitute)
+
+
+class SafeExceptionReporter(debug.ExceptionReporter):
+    """Django's reporter, with what it takes from the request itself (the URL, the GET table, the
+    exception's message) put through the filter as well."""
+
+    def get_traceback_data(self):
+        data = super().get_traceback_data()
+        if self.request is None or not self.filter.is_active(self.request):
+            return data
+        data["request_GET_items"] = self.filter.get_query_parameters(self.request).items()
+        data["request_insecure_uri"] = self.filter.cleanse_text(data["request_insecure_uri"])
+        if "exception_value" in data:
+            data["exception_value"] = self.filter.cleanse_text(str(data["exception_value"]))
+        return data
