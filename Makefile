@@ -12,7 +12,7 @@ UV_VERSION := 0.13.8
 UV := .uv/$(UV_VERSION)/bin/uv
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test production bench check lock-check format mailsink
+.PHONY: run test test-fast production bench check lock-check format mailsink
 
 $(UV):
 	$(PYTHON) -m venv .uv/$(UV_VERSION)
@@ -32,6 +32,10 @@ run: $(INSTALLED)
 
 test: $(INSTALLED)
 	$(BIN)/python -m pytest
+
+# The inner loop: every test that starts no server process or browser.
+test-fast: $(INSTALLED)
+	$(BIN)/python -m pytest -m "not slow"
 
 # The site as production runs it: DEBUG off, granian (microblog/server.py), whitenoise. Settings
 # come from the real environment; see the README's "Running in production".

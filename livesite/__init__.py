@@ -4,6 +4,7 @@ Shared by the tests and the benchmarks in bench/.
 """
 
 import asyncio
+import atexit
 import contextlib
 import http.cookiejar
 import os
@@ -122,22 +123,54 @@ def child_pids(pid):
 
 
 @contextlib.contextmanager
-def scratch_database(tmp_path):
-    """A fresh database for a site in another process, of the kind the suite runs on.
+def scratch_database(tmp_path, template=None):
+    """A fresh database for a site in another process, of the kind the suite runs on: a copy of
+    the database `template` (a URL of that kind) if one is given, else an empty one.
 
     With DATABASE_URL pointing at PostgreSQL, a new database on that server (dropped afterwards);
     otherwise a new SQLite file.
     """
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
-        yield f"sqlite:///{tmp_path / 'db.sqlite3'}"
+        path = tmp_path / "db.sqlite3"
+        if template:
+            copy_sqlite(urllib.parse.urlsplit(template).path, path)
+        yield f"sqlite:///{path}"
         return
     name = f"microblog_site_{uuid.uuid4().hex[:12]}"
-    run_sql(maintenance_url(url), f'CREATE DATABASE "{name}"')
+    copy = f' TEMPLATE "{urllib.parse.urlsplit(template).path[1:]}"' if template else ""
+    run_sql(maintenance_url(url), f'CREATE DATABASE "{name}"{copy}')
     try:
         yield urllib.parse.urlsplit(url)._replace(path=f"/{name}").geturl()
     finally:
         run_sql(maintenance_url(url), f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def copy_sqlite(source, destination):
+    """Copy an SQLite database page by page (its write-ahead log included, unlike a file copy)."""
+    with (
+        contextlib.closing(sqlite3.connect(source)) as original,
+        contextlib.closing(sqlite3.connect(destination)) as copy,
+    ):
+        original.backup(copy)
+
+
+# The template databases of this process, dropped when it exits.
+_templates = contextlib.ExitStack()
+atexit.register(_templates.close)
+_seeded = {}
+
+
+def seeded_template(seed_args=()):
+    """The URL of a database migrated and seeded with `seed_demo *seed_args`, made once per
+    process: sites copy it, where migrating and seeding would take seconds of each one's start."""
+    if seed_args not in _seeded:
+        folder = Path(tempfile.mkdtemp(prefix="microblog-template-"))
+        _templates.callback(shutil.rmtree, folder, ignore_errors=True)
+        url = _templates.enter_context(scratch_database(folder))
+        prepare(production_env(folder, url), ["migrate"], ["seed_demo", *seed_args])
+        _seeded[seed_args] = url
+    return _seeded[seed_args]
 
 
 def maintenance_url(database_url):
@@ -193,6 +226,8 @@ def production_env(tmp_path, database_url, **overrides):
         "SECRET_KEY": PRODUCTION_SECRET_KEY,
         "DATABASE_URL": database_url,
         "LOG_DIR": tmp_path / "logs",
+        # Sites started at once (the suite runs in parallel) must not collect into one folder.
+        "STATIC_ROOT": tmp_path / "staticfiles",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "ADMINS": "admin@example.com",
         "SERVER_EMAIL": "microblog@example.com",
@@ -209,15 +244,22 @@ def prepare(env, *commands):
 
 @contextlib.contextmanager
 def running_site(tmp_path, workers=1, scheme="http", seed_args=(), **overrides):
-    """Migrate and seed a fresh database, then serve the site with `make production`, as an
-    operator runs it."""
-    with scratch_database(tmp_path) as database_url:
-        env = production_env(tmp_path, database_url, **overrides)
-        prepare(env, ["migrate"], ["seed_demo", *seed_args])
+    """A database migrated and seeded with `seed_demo *seed_args`, served with `make production`,
+    as an operator runs it: a fresh copy of this process's template, or the database that a
+    DATABASE_URL in `overrides` names, migrated and seeded here."""
+    with contextlib.ExitStack() as stack:
+        if "DATABASE_URL" in overrides:
+            env = production_env(tmp_path, overrides.pop("DATABASE_URL"), **overrides)
+            prepare(env, ["migrate"], ["seed_demo", *seed_args])
+        else:
+            template = seeded_template(tuple(seed_args))
+            database_url = stack.enter_context(scratch_database(tmp_path, template))
+            env = production_env(tmp_path, database_url, **overrides)
         port = free_port()
         env |= {"PORT": port, "WEB_CONCURRENCY": workers}
-        with serve(tmp_path, env, ["make", "production"], f"{scheme}://127.0.0.1:{port}") as site:
-            yield site
+        yield stack.enter_context(
+            serve(tmp_path, env, ["make", "production"], f"{scheme}://127.0.0.1:{port}")
+        )
 
 
 @contextlib.contextmanager

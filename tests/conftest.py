@@ -6,7 +6,7 @@ import redis
 from django.core.cache import cache
 from django.test import Client
 
-from livesite import RedisServer, smtp_sink
+from livesite import RedisServer, running_site, smtp_sink
 from microblog.errors.email import AdminEmailHandler
 from microblog.posts.lists import render_post_list
 from microblog.renderers import empty_form, unbound_form_html
@@ -72,6 +72,20 @@ def staff_client(db):
     return client
 
 
+@pytest.fixture(scope="session")
+def worker_number():
+    """Which of the suite's parallel processes (pytest-xdist's workers) this is: 0, 1, ..."""
+    return int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+
+
+@pytest.fixture(scope="session")
+def shared_site(tmp_path_factory):
+    """One `make production` site (2 workers) for the tests that only read from it, or add what
+    no other test looks for: each start of a site costs seconds."""
+    with running_site(tmp_path_factory.mktemp("shared-site"), workers=2) as site:
+        yield site
+
+
 @pytest.fixture
 def smtp_server():
     """A real SMTP server on a free loopback port; its URL is the site's EMAIL_URL."""
@@ -94,9 +108,10 @@ def own_redis(tmp_path):
 
 
 @pytest.fixture
-def redis_url():
-    """An empty database of the Redis server on this machine (Redis keeps nothing on disk here)."""
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+def redis_url(worker_number):
+    """An empty database of the Redis server on this machine (Redis keeps nothing on disk here),
+    one of its own for each process of the suite: 15 for the first, then 14, and so on."""
+    url = os.environ.get("TEST_REDIS_URL", f"redis://127.0.0.1:6379/{15 - worker_number}")
     client = redis.Redis.from_url(url)
     try:
         client.flushdb()

@@ -45,65 +45,64 @@ SERVER_ERROR_PAGE = "An unexpected error has occurred"
 
 @pytest.mark.parametrize("body", [False, True], ids=["headers", "body"])
 @pytest.mark.parametrize("count", [8, 100])
-def test_slow_clients_do_not_keep_visitors_waiting(tmp_path, count, body):
-    with (
-        running_site(tmp_path, workers=2) as site,
-        SlowClients(site.url, count, body=body) as slow_clients,
-    ):
-        statuses = visits(site.url + "/login", count=10, timeout=1.0)
+def test_slow_clients_do_not_keep_visitors_waiting(shared_site, count, body):
+    with SlowClients(shared_site.url, count, body=body) as slow_clients:
+        statuses = visits(shared_site.url + "/login", count=10, timeout=1.0)
 
     assert statuses == [200] * 10
     assert slow_clients.reconnects == 0  # they were held open all along, not turned away
 
 
-def test_a_client_too_slow_to_send_its_headers_is_disconnected(tmp_path):
-    with running_site(tmp_path) as site, SlowClients(site.url, 1, interval=4) as slow_client:
-        time.sleep(15)  # more than the server's 10 s for a request's headers
+def test_a_client_too_slow_to_send_its_headers_is_disconnected(shared_site):
+    with SlowClients(shared_site.url, 1, interval=3) as slow_client:
+        # The server allows 10 s for a request's headers; the client sends a line every 3 s.
+        deadline = time.monotonic() + 30
+        while slow_client.reconnects == 0 and time.monotonic() < deadline:
+            time.sleep(0.1)
 
         assert slow_client.reconnects >= 1
-        assert visits(site.url + "/login", count=1) == [200]
+        assert visits(shared_site.url + "/login", count=1) == [200]
 
 
-def test_a_client_too_slow_to_send_its_body_gets_408_and_is_disconnected(tmp_path):
-    with running_site(tmp_path) as site:
-        opening, piece = slow_request(site.url, body=True)
-        with socket.create_connection(site.address, timeout=1) as sock:
-            sock.sendall(opening)
-            started, answer = time.monotonic(), b""
-            while not answer and time.monotonic() - started < 20:
-                sock.sendall(piece)
-                with contextlib.suppress(TimeoutError):
-                    answer = sock.recv(1000)
-            waited = time.monotonic() - started
+def test_a_client_too_slow_to_send_its_body_gets_408_and_is_disconnected(shared_site):
+    opening, piece = slow_request(shared_site.url, body=True)
+    with socket.create_connection(shared_site.address, timeout=1) as sock:
+        sock.sendall(opening)
+        started, answer = time.monotonic(), b""
+        while not answer and time.monotonic() - started < 30:
+            sock.sendall(piece)
+            with contextlib.suppress(TimeoutError):
+                answer = sock.recv(1000)
+        waited = time.monotonic() - started
 
-            assert answer.startswith(b"HTTP/1.1 408 ")
-            assert 9 < waited < 12  # the server's 10 s for a request's body
-            assert sock.recv(1000) == b""  # and the connection is closed
-        assert visits(site.url + "/login", count=1) == [200]
-        request_id = re.search(rb"x-request-id: (\w+)", answer).group(1).decode()
-        assert f'"POST /login" 408 req={request_id}' in site.stdout()
-
-
-def test_an_oversized_request_body_is_refused_before_it_is_read(tmp_path):
-    with running_site(tmp_path) as site:
-        declared = http.client.HTTPConnection(*site.address, timeout=10)
-        declared.putrequest("POST", "/login")
-        declared.putheader("Content-Length", "100000000")  # and nothing sent after it
-        declared.endheaders()
-        chunked = http.client.HTTPConnection(*site.address, timeout=10)
-        chunked.request("POST", "/login", body=iter([b"x" * 1_000_000] * 3), encode_chunked=True)
-
-        assert declared.getresponse().status == 413
-        assert chunked.getresponse().status == 413
-        assert visits(site.url + "/login", count=3) == [200] * 3
+        assert answer.startswith(b"HTTP/1.1 408 ")
+        # The server's 10 s for a request's body: not sooner, and not the loop's 30 s either
+        # (a loaded machine may answer a few seconds late).
+        assert 9 < waited < 20
+        assert sock.recv(1000) == b""  # and the connection is closed
+    assert visits(shared_site.url + "/login", count=1) == [200]
+    request_id = re.search(rb"x-request-id: (\w+)", answer).group(1).decode()
+    assert f'"POST /login" 408 req={request_id}' in shared_site.stdout()
 
 
-def test_oversized_request_headers_get_an_error_not_a_stuck_worker(tmp_path):
-    with running_site(tmp_path) as site:
-        huge = Browser(site.url).get("/login", headers={"X-Padding": "x" * 1_000_000})
+def test_an_oversized_request_body_is_refused_before_it_is_read(shared_site):
+    declared = http.client.HTTPConnection(*shared_site.address, timeout=10)
+    declared.putrequest("POST", "/login")
+    declared.putheader("Content-Length", "100000000")  # and nothing sent after it
+    declared.endheaders()
+    chunked = http.client.HTTPConnection(*shared_site.address, timeout=10)
+    chunked.request("POST", "/login", body=iter([b"x" * 1_000_000] * 3), encode_chunked=True)
 
-        assert huge[0] in (400, 413, 431)
-        assert visits(site.url + "/login", count=3) == [200] * 3
+    assert declared.getresponse().status == 413
+    assert chunked.getresponse().status == 413
+    assert visits(shared_site.url + "/login", count=3) == [200] * 3
+
+
+def test_oversized_request_headers_get_an_error_not_a_stuck_worker(shared_site):
+    huge = Browser(shared_site.url).get("/login", headers={"X-Padding": "x" * 1_000_000})
+
+    assert huge[0] in (400, 413, 431)
+    assert visits(shared_site.url + "/login", count=3) == [200] * 3
 
 
 @pytest.fixture
@@ -137,7 +136,7 @@ def test_database_outage_shows_the_error_page_then_recovers_without_restart(tmp_
 
         own_postgres.start()
         back = time.monotonic()
-        while browser.get("/user/susan")[0] != 200 and time.monotonic() - back < 10:
+        while browser.get("/user/susan")[0] != 200 and time.monotonic() - back < 30:
             time.sleep(0.05)
         recovered_in = time.monotonic() - back
         still_logged_in = "Hi, susan!" in browser.get("/index")[1]  # the session survived
@@ -145,8 +144,10 @@ def test_database_outage_shows_the_error_page_then_recovers_without_restart(tmp_
 
     assert status == 500
     assert SERVER_ERROR_PAGE in page
-    assert answered_in < 1
-    assert recovered_in < 1
+    # An error page at once, not a hung request; then pages again as soon as the database is
+    # back: both with room for a loaded machine.
+    assert answered_in < 5
+    assert recovered_in < 5
     assert "Internal Server Error: /user/susan" in email["Subject"]
     assert "OperationalError" in email.get_content()
     assert still_logged_in
@@ -238,6 +239,7 @@ def test_a_killed_worker_is_replaced_under_load(tmp_path):
     assert len(replaced) == 2 and workers[0] not in replaced
     # Only the requests the worker was serving as it died fail: none after that moment.
     failed_after = [when - killed_at for when, status in answers if status != 200]
-    assert all(seconds < 1 for seconds in failed_after), failed_after
-    later = [status for when, status in answers if when > killed_at + 1]
+    # (with 2 s of room: a loaded machine may take that long to notice a death)
+    assert all(seconds < 2 for seconds in failed_after), failed_after
+    later = [status for when, status in answers if when > killed_at + 2]
     assert later and set(later) == {200}

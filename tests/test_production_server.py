@@ -34,12 +34,11 @@ def fetch(url, headers=None):
         return error.code, error.headers, error.read()
 
 
-def test_static_files_are_served_hashed_and_compressed(tmp_path):
-    with running_site(tmp_path) as site:
-        _, _, page = fetch(site.url + "/login")
-        [css] = re.findall(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', page.decode())
+def test_static_files_are_served_hashed_and_compressed(shared_site):
+    _, _, page = fetch(shared_site.url + "/login")
+    [css] = re.findall(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', page.decode())
 
-        status, headers, _ = fetch(site.url + css, {"Accept-Encoding": "gzip"})
+    status, headers, _ = fetch(shared_site.url + css, {"Accept-Encoding": "gzip"})
 
     assert status == 200
     assert headers["Content-Encoding"] == "gzip"
@@ -100,15 +99,14 @@ def test_behind_a_named_tls_proxy_plain_http_is_redirected_and_proxied_https_ser
     assert plain[1]["Location"].startswith("https://127.0.0.1")
 
 
-def test_forms_and_names_beyond_ascii_arrive_as_sent(tmp_path):
+def test_forms_and_names_beyond_ascii_arrive_as_sent(shared_site):
     """What the server passes to Django: a form's body, cookies, a percent-encoded path."""
     password = "a-long-secret-1"
-    with running_site(tmp_path) as site:
-        browser = Browser(site.url)
-        form = {"email": "jose@example.com", "password1": password, "password2": password}
-        browser.post("/register", {"username": "josé", **form})
-        browser.log_in("josé", password)
-        status, page = browser.get("/user/jos%C3%A9")
+    browser = Browser(shared_site.url)
+    form = {"email": "jose@example.com", "password1": password, "password2": password}
+    browser.post("/register", {"username": "josé", **form})
+    browser.log_in("josé", password)
+    status, page = browser.get("/user/jos%C3%A9")
 
     assert status == 200
     assert "User: josé" in page
