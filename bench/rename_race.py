@@ -2,7 +2,9 @@
 
 Runs the production site (`make production`, DEBUG off, several workers) on a scratch database:
 SQLite, or PostgreSQL when DATABASE_URL points there. Prints how many rounds ran, how many responses
-were 5xx (must be 0) and how many rounds ended with exactly one owner of the name (must be all).
+were 5xx (must be 0), how many rounds ended with exactly one owner of the name (must be all), and
+how many overlapped: both requests in flight at once and, on PostgreSQL, both past validation
+before either saved (there each round holds the write lock until both wait for it).
 
     .venv/bin/python -m bench.rename_race [--rounds 200] [--workers 4]
 """
@@ -24,12 +26,14 @@ def main():
         tempfile.TemporaryDirectory() as tmp,
         running_site(Path(tmp), workers=args.workers) as site,
     ):
-        rounds, server_errors, one_owner = rename_race(site.url, args.rounds)
+        postgres_url = site.database_url if site.database_url.startswith("postgres") else None
+        result = rename_race(site.url, args.rounds, postgres_url)
     print(
-        f"rounds: {rounds}  5xx responses: {server_errors}  rounds with exactly one owner: "
-        f"{one_owner}"
+        f"rounds: {result.rounds}  5xx responses: {result.server_errors}  rounds with exactly "
+        f"one owner: {result.one_owner}  in flight together: {result.in_flight_together}  "
+        f"past validation together: {result.validated_together}"
     )
-    return 0 if server_errors == 0 and one_owner == rounds else 1
+    return 0 if result.server_errors == 0 and result.one_owner == result.rounds else 1
 
 
 if __name__ == "__main__":

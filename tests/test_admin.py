@@ -28,7 +28,10 @@ def test_staff_search_posts_by_text_and_author(staff_client, other_user):
 
 
 def test_non_staff_cannot_use_the_admin(logged_in):
-    assert logged_in.get("/admin/").status_code == 302
+    response = logged_in.get("/admin/")
+
+    assert response.status_code == 302
+    assert response.url == "/admin/login/?next=/admin/"
 
 
 def test_staff_cannot_rename_a_user_to_a_taken_name_in_other_case(staff_client, user, other_user):

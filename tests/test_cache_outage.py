@@ -45,7 +45,7 @@ def test_with_redis_gone_pages_are_served_and_the_log_says_so_once(redis_cache, 
     login_page = logged_in.get("/login")
 
     assert statuses == [200, 200, 200]
-    assert edit.status_code == 302
+    assert edit.status_code == 302 and edit.url == "/edit_profile"
     assert login_page.status_code == 200 and "Remember me" in login_page.text
     assert cache_warnings() == 1
 

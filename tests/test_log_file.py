@@ -7,11 +7,11 @@ import subprocess
 import sys
 
 import pytest
-from concurrent_log_handler import ConcurrentRotatingFileHandler
 from django.conf import settings
 from django.test import Client
 
 from livesite import PRODUCTION_SECRET_KEY, manage, site_env
+from microblog.errors.email import AdminEmailHandler
 from microblog.errors.log import LogFileHandler
 
 pytestmark = pytest.mark.django_db
@@ -22,35 +22,29 @@ def read_log():
     return log_file.read_text() if log_file.exists() else ""
 
 
-def log_handler():
-    [handler] = [h for h in logging.getLogger("django").handlers if h.name == "log"]
-    return handler
+# 300 lines of about 160 bytes: 48 KB, logged as the site logs.
+LOG_300_LINES = """
+import logging
+for n in range(300):
+    logging.getLogger("microblog").warning("line %03d %s", n, "x" * 100)
+"""
 
 
-def test_log_file_rotates_by_size_keeping_thousands_of_tracebacks():
-    handler = log_handler()
+def test_the_log_rotates_at_the_size_and_keeps_the_files_the_environment_says(tmp_path):
+    env = {"DEBUG": "off", "SECRET_KEY": PRODUCTION_SECRET_KEY, "LOG_DIR": tmp_path}
+    done = manage("shell", "-c", LOG_300_LINES, **env, LOG_MAX_BYTES=10240, LOG_BACKUP_COUNT=2)
 
-    assert isinstance(handler, ConcurrentRotatingFileHandler)
-    assert handler.baseFilename == str(settings.LOG_DIR / "microblog.log")
-    # 60 MiB in all: some 4,000 tracebacks of 15 KB, where the chapter's 10 KiB x 10 kept ten.
-    assert (handler.maxBytes, handler.backupCount) == (10 * 1024 * 1024, 5)
-    assert handler.level == logging.INFO
-
-
-def test_rotation_size_and_count_come_from_the_environment(tmp_path):
-    done = manage(
-        "shell",
-        "-c",
-        "import logging; [h] = [h for h in logging.getLogger('django').handlers if h.name == 'log']"
-        "; print(h.maxBytes, h.backupCount)",
-        DEBUG="off",
-        SECRET_KEY=PRODUCTION_SECRET_KEY,
-        LOG_DIR=tmp_path,
-        LOG_MAX_BYTES="10240",
-        LOG_BACKUP_COUNT="10",
-    )
-
-    assert done.stdout.split()[-2:] == ["10240", "10"], done.stderr
+    assert done.returncode == 0, done.stderr
+    files = sorted(tmp_path.glob("microblog.log*"))
+    assert [f.name for f in files if f.suffix != ".lock"] == [
+        "microblog.log",
+        "microblog.log.1",
+        "microblog.log.2",
+    ]
+    assert all(f.stat().st_size < 10240 + 200 for f in files)  # the size and the line reaching it
+    kept = "".join(f.read_text() for f in files)
+    assert " line 299 " in kept  # the newest lines are kept,
+    assert " line 000 " not in kept  # the oldest beyond the two older files are not
 
 
 def test_log_directory_is_created_if_missing_and_closed_to_others(tmp_path):
@@ -89,10 +83,18 @@ def test_log_file_is_not_readable_by_other_users(client):
     assert (settings.LOG_DIR / "microblog.log").stat().st_mode & stat.S_IRWXO == 0
 
 
-def test_log_handler_comes_before_mail_so_errors_are_on_record_first():
-    names = [h.name for h in logging.getLogger("django").handlers]
+def test_an_error_is_in_the_log_before_its_email_is_sent(staff_client, monkeypatch):
+    log_when_sending = []
 
-    assert names.index("log") < names.index("mail_admins")
+    class RecordingSender:
+        def submit(self, job, *args):
+            log_when_sending.append(read_log())
+
+    monkeypatch.setattr(AdminEmailHandler, "sender", RecordingSender())
+    request_id = staff_client.get("/errors/test").headers["X-Request-ID"]
+
+    [log] = log_when_sending
+    assert f"ERROR: [req {request_id}] Internal Server Error: /errors/test" in log
 
 
 def test_not_found_is_logged_in_chapter_format_with_request_id(client):
@@ -170,6 +172,7 @@ def test_runserver_access_log_is_neither_emailed_nor_in_the_log_file(sent_emails
 WRITER = """
 import logging, sys
 from pathlib import Path
+from microblog.errors.email import AdminEmailHandler
 from microblog.errors.log import LogFileHandler
 handler = LogFileHandler(Path(sys.argv[1]) / "microblog.log", maxBytes=4096, backupCount=1000)
 logging.getLogger("writer").addHandler(handler)

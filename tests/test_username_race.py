@@ -23,12 +23,25 @@ on_postgres = pytest.mark.skipif(
 
 
 @pytest.mark.slow
-def test_racing_renames_never_500_and_leave_exactly_one_owner(tmp_path):
+def test_renames_racing_in_flight_never_500_and_leave_exactly_one_owner(tmp_path):
     with running_site(tmp_path, workers=4) as site:
-        rounds, server_errors, one_owner = rename_race(site.url, ROUNDS)
+        result = rename_race(site.url, ROUNDS)
 
-    assert (rounds, server_errors, one_owner) == (ROUNDS, 0, ROUNDS)
+    assert result.in_flight_together == ROUNDS  # both requests at the server at once
+    assert (result.server_errors, result.one_owner) == (0, ROUNDS)
     assert "database is locked" not in site.log()
+
+
+@on_postgres
+@pytest.mark.slow
+def test_renames_both_past_validation_before_either_saves_leave_one_owner_and_a_form_error(
+    tmp_path,
+):
+    with running_site(tmp_path, workers=4) as site:
+        result = rename_race(site.url, ROUNDS, postgres_url=site.database_url)
+
+    assert result.validated_together == ROUNDS
+    assert (result.server_errors, result.one_owner) == (0, ROUNDS)
 
 
 @on_postgres
