@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import environ
+import granian
 from granian import Granian
 from granian.constants import HTTPModes, Interfaces, SSLProtocols
 from granian.http import HTTP1Settings
@@ -46,6 +47,7 @@ class Server(Granian):
         self.interrupt_signal = True
 
     def serve(self, *args, **kwargs):
+        check_granian_internals(self)
         threading.Thread(target=self._pass_on_interrupt, daemon=True).start()
         super().serve(*args, **kwargs)
 
@@ -53,6 +55,23 @@ class Server(Granian):
         while not self.interrupt_signal:
             time.sleep(0.1)
         self.main_loop_interrupt.set()
+
+
+def check_granian_internals(server):
+    """Stop the start if granian no longer has what Server takes from its internals: the handler
+    it registers for SIGTERM, the flag that handler sets and the Event its main loop waits on. A
+    release that renamed them would otherwise leave a server that ignores SIGTERM."""
+    found = (
+        callable(getattr(Granian, "signal_handler_interrupt", None))
+        and isinstance(getattr(server, "interrupt_signal", None), bool)
+        and isinstance(getattr(server, "main_loop_interrupt", None), threading.Event)
+    )
+    if not found:
+        raise SystemExit(
+            f"microblog: granian {granian.__version__} has no signal_handler_interrupt, "
+            "interrupt_signal or main_loop_interrupt, which microblog/server.py's Server relies "
+            "on to stop on SIGTERM: check Server against this granian release."
+        )
 
 
 def server():

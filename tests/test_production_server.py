@@ -7,6 +7,7 @@ import subprocess
 import urllib.request
 
 import pytest
+from granian import Granian
 
 from livesite import (
     ROOT,
@@ -20,6 +21,7 @@ from livesite import (
     wait_for_port,
 )
 from microblog.posts.demo import DEMO_PASSWORD
+from microblog.server import Server, check_granian_internals
 
 pytestmark = pytest.mark.slow
 
@@ -181,3 +183,13 @@ def test_log_to_stdout_sends_the_log_lines_there_instead_of_the_file(tmp_path):
 
     assert not (tmp_path / "logs" / "microblog.log").exists()
     assert re.search(r" WARNING: \[req \w+\] Not Found: /no/such/page \[in ", site.stdout())
+
+
+@pytest.mark.parametrize("renamed", ["signal_handler_interrupt", "main_loop_interrupt"])
+def test_a_granian_without_what_the_server_takes_from_it_stops_the_start(monkeypatch, renamed):
+    checked = Server("microblog.rsgi:application")
+    owner = next(c for c in [checked, *Granian.__mro__] if renamed in vars(c))
+    monkeypatch.delattr(owner, renamed)
+
+    with pytest.raises(SystemExit, match="check Server against this granian release"):
+        check_granian_internals(checked)
