@@ -4,7 +4,7 @@ Runs the production site (`make production`, DEBUG off, several workers) on a sc
 SQLite, or PostgreSQL when DATABASE_URL points there. Prints how many rounds ran, how many responses
 were 5xx (must be 0), how many rounds ended with exactly one owner of the name (must be all), and
 how many overlapped: both requests in flight at once and, on PostgreSQL, both past validation
-before either saved (there each round holds the write lock until both wait for it).
+before either saved (each round holds the write lock until both are at the server).
 
     .venv/bin/python -m bench.rename_race [--rounds 200] [--workers 4]
 """
@@ -26,8 +26,7 @@ def main():
         tempfile.TemporaryDirectory() as tmp,
         running_site(Path(tmp), workers=args.workers) as site,
     ):
-        postgres_url = site.database_url if site.database_url.startswith("postgres") else None
-        result = rename_race(site.url, args.rounds, postgres_url)
+        result = rename_race(site.url, site.database_url, args.rounds)
     print(
         f"rounds: {result.rounds}  5xx responses: {result.server_errors}  rounds with exactly "
         f"one owner: {result.one_owner}  in flight together: {result.in_flight_together}  "

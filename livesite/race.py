@@ -3,7 +3,6 @@
 Shared by the race test (tests/test_username_race.py) and its benchmark (bench/rename_race.py).
 """
 
-import contextlib
 import threading
 import time
 from dataclasses import dataclass
@@ -28,25 +27,27 @@ class RaceResult:
     validated_together: int | None = None
 
 
-def rename_race(site_url, rounds, postgres_url=None):
+def rename_race(site_url, database_url, rounds):
     """Race susan and john to a new name `rounds` times.
 
-    Given the site's PostgreSQL database, each round holds the users table's write lock until
-    both renames wait for it, in the UPDATE that writes the new name: both past validation,
-    neither saved. Then it lets them go, and the database's unique constraint has the last word.
+    Each round holds the site database's write lock until both requests are at the server, so
+    that neither is answered before the other arrives. On PostgreSQL it holds it until both
+    renames wait for it in the UPDATE that writes the new name: both past validation, neither
+    saved. Then it lets them go, and the database's unique constraint has the last word.
     """
+    postgres = database_url.startswith("postgres")
     racers = {"susan": Browser(site_url), "john": Browser(site_url)}
     for name, browser in racers.items():
         browser.log_in(name, DEMO_PASSWORD)
         browser.get("/edit_profile")
-    result = RaceResult(rounds, validated_together=0 if postgres_url else None)
+    result = RaceResult(rounds, validated_together=0 if postgres else None)
     for round_number in range(rounds):
         new_name = f"winner{round_number}"
         answers, in_flight_together, validated_together = race_once(
-            racers.values(), new_name, postgres_url
+            racers.values(), new_name, database_url
         )
         result.in_flight_together += in_flight_together
-        if postgres_url:
+        if postgres:
             result.validated_together += validated_together
         result.server_errors += sum(status >= 500 for status, _ in answers)
         saved = sum(SAVED in page for _, page in answers)
@@ -56,7 +57,7 @@ def rename_race(site_url, rounds, postgres_url=None):
     return result
 
 
-def race_once(browsers, new_name, postgres_url):
+def race_once(browsers, new_name, database_url):
     """Both browsers rename their users to `new_name` at once. Returns their (status, page)
     answers, whether both requests were sent before either answer came, and (on PostgreSQL)
     whether both were past validation before either saved."""
@@ -71,13 +72,15 @@ def race_once(browsers, new_name, postgres_url):
 
     threads = [threading.Thread(target=rename, args=(browser,)) for browser in browsers]
     validated_together = None
-    with contextlib.ExitStack() as held:
-        if postgres_url:
-            held.enter_context(write_lock(postgres_url, "accounts_user"))
+    with write_lock(database_url, "accounts_user"):
         for thread in threads:
             thread.start()
-        if postgres_url:
-            validated_together = both_wait_to_write(postgres_url, new_name)
+        if database_url.startswith("postgres"):
+            validated_together = both_wait_to_write(database_url, new_name)
+        else:  # SQLite shows no one waiting: give both requests time to come to the lock
+            while len(sent) < len(browsers):
+                time.sleep(0.01)
+            time.sleep(0.2)
     for thread in threads:
         thread.join()
     return answers, max(sent) < min(answered), validated_together

@@ -40,7 +40,12 @@ def test_debug_on_gives_developers_toolbar_and_error_page_previews(tmp_path):
 
 
 def test_debug_off_has_no_toolbar_and_no_previews(tmp_path):
-    out = probe(tmp_path, DEBUG="off", SECRET_KEY=PRODUCTION_SECRET_KEY, LOG_DIR=tmp_path)
+    env = {"DEBUG": "off", "SECRET_KEY": PRODUCTION_SECRET_KEY, "LOG_DIR": tmp_path}
+    env["STATIC_ROOT"] = tmp_path / "static"  # pages with DEBUG off need the collected files
+    collected = manage("collectstatic", "--noinput", **env)
+    assert collected.returncode == 0, collected.stderr
+
+    out = probe(tmp_path, **env)
 
     assert "toolbar app: False" in out
     assert "toolbar middleware: False" in out

@@ -25,7 +25,7 @@ on_postgres = pytest.mark.skipif(
 @pytest.mark.slow
 def test_renames_racing_in_flight_never_500_and_leave_exactly_one_owner(tmp_path):
     with running_site(tmp_path, workers=4) as site:
-        result = rename_race(site.url, ROUNDS)
+        result = rename_race(site.url, site.database_url, ROUNDS)
 
     assert result.in_flight_together == ROUNDS  # both requests at the server at once
     assert (result.server_errors, result.one_owner) == (0, ROUNDS)
@@ -38,7 +38,7 @@ def test_renames_both_past_validation_before_either_saves_leave_one_owner_and_a_
     tmp_path,
 ):
     with running_site(tmp_path, workers=4) as site:
-        result = rename_race(site.url, ROUNDS, postgres_url=site.database_url)
+        result = rename_race(site.url, site.database_url, ROUNDS)
 
     assert result.validated_together == ROUNDS
     assert (result.server_errors, result.one_owner) == (0, ROUNDS)
