@@ -80,5 +80,5 @@ class User(AbstractUser):
 
 
 # The lookups of every logged-in page view (the user, a profile's owner), compiled once.
-user_with_pk = PreparedQuery(lambda pk: User.objects.filter(pk=pk), 0)
-user_with_username = PreparedQuery(lambda username: User.objects.with_username(username), "")
+user_with_pk = PreparedQuery(lambda pk: User.objects.filter(pk=pk), int)
+user_with_username = PreparedQuery(lambda username: User.objects.with_username(username), str)

@@ -5,27 +5,46 @@ On a lookup by an indexed column, compiling the queryset costs several times wha
 runs such lookups every time: the logged-in user, the profile's owner, the list of posts.
 """
 
+import itertools
 from functools import cached_property
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
 
+# Each parameter is compiled with a value of its own: a str or an int above the ones Python
+# shares (-5 to 256), made anew, so that no other value in the query is that very object. The
+# strings hold what a lookup that transforms its value (LIKE escaping, case folding) would change.
+_sentinels = itertools.count(1_000_003)
+SENTINEL_OF = {
+    int: lambda: next(_sentinels),
+    str: lambda: f"%_\\Prepared-{next(_sentinels)}",
+}
+
 
 class PreparedQuery:
-    """`build(*values)` returns the queryset; `examples` are values to compile it with.
+    """`build(*values)` returns the queryset; `types` are its parameters' types, int or str.
 
-    The ORM puts each value into the SQL's parameters as given (a lookup on a column, or on a
-    function of one); the compiled SQL then runs with the caller's values in their place, and its
-    rows are converted as the ORM converts them (dates, booleans). It serves the default database.
+    The query is compiled once, with a sentinel value for each parameter; the compiled SQL then
+    runs with the caller's values in their place, and its rows are converted as the ORM converts
+    them (dates, booleans). It fails closed: the compiled SQL's parameters must be exactly the
+    sentinels, each one itself (identity, not equality: `True == 1`). A constant of the query's
+    own, or a sentinel that the lookup transformed as it compiled, is refused when the query is
+    first compiled. It serves the default database.
     """
 
-    def __init__(self, build, *examples):
+    def __init__(self, build, *types):
+        unsupported = [t for t in types if t not in SENTINEL_OF]
+        if unsupported:
+            raise ImproperlyConfigured(f"PreparedQuery parameters are int or str: {unsupported}")
         self.build = build
-        self.examples = examples
+        self.types = types
 
     def rows(self, *values):
         """The rows of the query for `values`, as tuples, converted as the ORM does."""
-        sql, positions, converters, _ = self.compiled
+        given = tuple(type(value) for value in values)
+        if given != self.types:
+            raise TypeError(f"This PreparedQuery takes values of the types {self.types}: {given}")
+        sql, positions, converters, *_ = self.compiled
         connection = connections[DEFAULT_DB_ALIAS]
         with connection.cursor() as cursor:
             cursor.execute(sql, [values[position] for position in positions])
@@ -39,19 +58,22 @@ class PreparedQuery:
         rows = self.rows(*values)
         if not rows:
             return None
-        *_, field_names = self.compiled
-        return self.queryset.model.from_db(DEFAULT_DB_ALIAS, field_names, rows[0])
+        *_, model, field_names = self.compiled
+        return model.from_db(DEFAULT_DB_ALIAS, field_names, rows[0])
 
     @cached_property
     def compiled(self):
-        compiler = self.queryset.query.get_compiler(DEFAULT_DB_ALIAS)
+        sentinels = [SENTINEL_OF[kind]() for kind in self.types]
+        compiler = self.build(*sentinels).query.get_compiler(DEFAULT_DB_ALIAS)
         sql, params = compiler.as_sql()
-        # Which value goes into each parameter. A parameter that is none of them (a constant of
-        # the query's own) would be lost, so such a query is refused rather than run wrong.
-        constants = [param for param in params if param not in self.examples]
-        if constants:
-            raise ImproperlyConfigured(f"A PreparedQuery takes no constants: {constants!r}")
-        positions = [self.examples.index(param) for param in params]
+        # Which value goes into each parameter: only a sentinel itself may. Anything else would
+        # run wrong with the caller's values, so the query is refused instead.
+        positions = [next((n for n, s in enumerate(sentinels) if s is p), None) for p in params]
+        if None in positions or set(positions) != set(range(len(sentinels))):
+            raise ImproperlyConfigured(
+                "A PreparedQuery's SQL must take its parameters exactly as given, and no "
+                f"constant: compiled with {sentinels!r}, its parameters were {list(params)!r}"
+            )
         columns = [expression for expression, _, _ in compiler.select[: compiler.col_count]]
         converters = []
         for index, column in enumerate(columns):
@@ -61,11 +83,7 @@ class PreparedQuery:
                 converters.append((index, column, found))
         # The model fields that the columns hold, for first(); None for a column of no field.
         field_names = [getattr(getattr(col, "target", None), "attname", None) for col in columns]
-        return sql, positions, converters, field_names
-
-    @cached_property
-    def queryset(self):
-        return self.build(*self.examples)
+        return sql, positions, converters, compiler.query.model, field_names
 
     @staticmethod
     def _convert(row, converters, connection):

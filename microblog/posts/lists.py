@@ -31,7 +31,7 @@ def what_a_list_shows(posts):
 
 recent_posts = PreparedQuery(lambda: what_a_list_shows(Post.objects.all()))
 posts_by_author = PreparedQuery(
-    lambda author_id: what_a_list_shows(Post.objects.filter(author_id=author_id)), 0
+    lambda author_id: what_a_list_shows(Post.objects.filter(author_id=author_id)), int
 )
 
 
