@@ -103,7 +103,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # The transaction policy, for every view: a request that may change data (POST, PUT, PATCH,
     # DELETE) runs its view in one transaction, rolled back if it fails; safe requests (GET, HEAD)
-    # change nothing and run without one. Last, because it runs the view.
+    # change nothing and run without one. Last: its process_exception rolls back first.
     "microblog.transactions.AtomicWritesMiddleware",
 ]
 

@@ -1,5 +1,6 @@
 """URLs with views that fail on purpose, for the error-handling tests."""
 
+from django.db import transaction
 from django.urls import include, path
 
 from microblog.posts.models import Post
@@ -11,7 +12,20 @@ def write_then_fail(request):
     raise RuntimeError("failure after a database write")
 
 
+@transaction.non_atomic_requests
+def write_then_fail_outside_a_transaction(request):
+    write_then_fail(request)
+
+
+async def write_then_fail_async(request):
+    author = await request.auser()
+    await Post.objects.acreate(author=author, body="written by a request that then fails")
+    raise RuntimeError("failure after a database write")
+
+
 urlpatterns = [
     path("fail-after-write", write_then_fail),
+    path("fail-after-write-outside-a-transaction", write_then_fail_outside_a_transaction),
+    path("fail-after-write-async", write_then_fail_async),
     path("", include("microblog.urls")),
 ]
