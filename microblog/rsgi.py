@@ -29,6 +29,7 @@ VIEW_THREADS = 2
 # A client gets this long, after its headers, to send its request's body.
 BODY_TIMEOUT = 10
 # Django refuses a form larger than this (400); larger bodies are refused before they are read.
+# None: no limit, as for Django.
 MAX_BODY = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 # Django reads no body of these: whatever a client sends with one is not waited for.
 NO_BODY = frozenset(["GET", "HEAD", "OPTIONS"])
@@ -84,13 +85,14 @@ class Application:
 async def read_body(scope, protocol):
     if scope.method in NO_BODY:
         return b""
-    if int(scope.headers.get("content-length") or 0) > MAX_BODY:
+    limit = float("inf") if MAX_BODY is None else MAX_BODY
+    if int(scope.headers.get("content-length") or 0) > limit:
         raise BodyTooLarge
     chunks, size = [], 0
     async with asyncio.timeout(BODY_TIMEOUT):
         async for chunk in protocol:
             size += len(chunk)
-            if size > MAX_BODY:  # a chunked body has no Content-Length to check first
+            if size > limit:  # a chunked body has no Content-Length to check first
                 raise BodyTooLarge
             chunks.append(chunk)
     return b"".join(chunks)
