@@ -80,7 +80,7 @@ def race_once(browsers, new_name, database_url):
         else:  # SQLite shows no one waiting: give both requests time to come to the lock
             while len(sent) < len(browsers):
                 time.sleep(0.01)
-            time.sleep(0.2)
+            time.sleep(0.05)
     for thread in threads:
         thread.join()
     return answers, max(sent) < min(answered), validated_together
