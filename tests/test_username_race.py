@@ -13,7 +13,7 @@ from livesite import running_site
 from livesite.race import rename_race
 from tests.factories import UserFactory
 
-ROUNDS = 40
+ROUNDS = 20
 
 on_postgres = pytest.mark.skipif(
     not os.environ.get("DATABASE_URL", "").startswith("postgres"),
