@@ -41,9 +41,7 @@ test-fast: $(INSTALLED)
 # come from the real environment; see the README's "Running in production".
 production: export PRODUCTION_SERVER = on
 production: $(INSTALLED)
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(BIN)/python manage.py prune_errors
+	$(BIN)/python manage.py prepare_production  # migrate, collectstatic, prune_errors
 	exec $(BIN)/python -m microblog.server
 
 # Load benchmark of the production server (needs wrk: apt-get install wrk).

@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "accounts",
     "microblog.posts",
     "microblog.errors",
+    # The project's own management command (prepare_production).
+    "microblog",
 ]
 
 MIDDLEWARE = [
