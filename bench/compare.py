@@ -1,0 +1,95 @@
+"""This tree and another served at once, their pages measured side by side in interleaved rounds.
+
+Each tree runs its own `make production` (2 workers, DEBUG off, SQLite with 1,000 users and 10,000
+posts from its own seed_demo). Each round loads each page on one tree and then on the other, so
+that what the machine's speed does during the run, it does to both. Prints medians over the
+rounds, and this tree's requests/s and p99 as fractions of the other's.
+
+    git worktree add ../before <commit>
+    make -C ../before check  # makes its .venv
+    .venv/bin/python -m bench.compare ../before [--seconds 5] [--rounds 3]
+"""
+
+import argparse
+import contextlib
+import os
+import signal
+import statistics
+import subprocess
+import tempfile
+from pathlib import Path
+
+from bench.load import PAGES, wrk
+from livesite import ROOT, Browser, free_port, production_env, site_env, wait_for_port
+from microblog.posts.demo import DEMO_PASSWORD
+
+
+@contextlib.contextmanager
+def served(tree, folder):
+    """The URL of `tree`'s `make production`, on a database that its own commands made."""
+    env = production_env(folder, f"sqlite:///{folder / 'db.sqlite3'}", SECURE_COOKIES="off")
+    for command in [["migrate"], ["seed_demo", "--users", "1000", "--posts", "10000"]]:
+        python = tree / ".venv" / "bin" / "python"
+        subprocess.run(
+            [python, "manage.py", *command], cwd=tree, env=site_env(**env), check=True, timeout=300
+        )
+    port = free_port()
+    env |= {"PORT": port, "WEB_CONCURRENCY": 2}
+    server = subprocess.Popen(
+        ["make", "production"],
+        cwd=tree,
+        env=site_env(**env),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        wait_for_port(port, server, timeout=120)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=60)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("other", type=Path, help="the other tree, with its .venv made")
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    trees = {"this": ROOT, "other": args.other.resolve()}
+    with contextlib.ExitStack() as stack:
+        loads = {}
+        for name, tree in trees.items():
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+            url = stack.enter_context(served(tree, folder))
+            browser = Browser(url)
+            browser.log_in("susan", DEMO_PASSWORD)
+            for path, logged_in in PAGES.items():
+                loads[name, path] = (url + path, browser.cookie_header() if logged_in else None)
+        for url, cookie in loads.values():
+            wrk(url, 2, cookie)  # warm
+        measured = {key: [] for key in loads}
+        for _ in range(args.rounds):
+            for path in PAGES:
+                for name in trees:
+                    url, cookie = loads[name, path]
+                    measured[name, path].append(wrk(url, args.seconds, cookie))
+    medians = {
+        key: [statistics.median(column) for column in zip(*runs, strict=True)]
+        for key, runs in measured.items()
+    }
+    print(
+        f"\n{args.rounds} rounds of {args.seconds} s, 16 connections, medians; other: {args.other}"
+    )
+    print(f"{'page':<14} {'tree':<6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
+    for path in PAGES:
+        for name in trees:
+            rate, p50, p99 = medians[name, path]
+            print(f"{path:<14} {name:<6} {rate:8.0f} {p50:8.2f} {p99:8.2f}")
+        (rate, _, p99), (other_rate, _, other_p99) = medians["this", path], medians["other", path]
+        print(f"{'':<14} this/other: req/s {rate / other_rate:.2f}, p99 {p99 / other_p99:.2f}")
+
+
+if __name__ == "__main__":
+    main()
