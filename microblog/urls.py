@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = errors.bad_request
 handler500 = errors.server_error
 
 if settings.DEBUG:

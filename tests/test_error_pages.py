@@ -115,3 +115,22 @@ def test_form_without_csrf_token_gets_friendly_403_in_layout():
     assert response.status_code == 403
     assert "This form has expired" in response.text
     assert '<a class="brand" href="/">Microblog</a>' in response.text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "send",
+    [
+        lambda client: client.get("/login", headers={"host": "evil.example"}),
+        # More fields than Django's DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000).
+        lambda client: client.post("/login", {f"field{n}": "x" for n in range(1001)}),
+    ],
+    ids=["a host the site does not serve", "a form over Django's limits"],
+)
+def test_a_request_django_refuses_gets_a_400_page_in_layout_with_its_reference(send):
+    response = send(Client(raise_request_exception=False))
+
+    assert response.status_code == 400
+    assert "<h1>Bad request</h1>" in response.text
+    assert "/static/css/site" in response.text  # the site's layout
+    assert f"Error reference: <code>{response.headers['X-Request-ID']}</code>" in response.text

@@ -1,5 +1,5 @@
 from django.contrib.admin.views.decorators import staff_member_required
-from django.http import HttpResponseServerError
+from django.http import HttpResponseBadRequest, HttpResponseServerError
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 
@@ -21,3 +21,11 @@ def server_error(request):
     """
     page = loader.get_template("500.html").render({"request_id": get_request_id()})
     return HttpResponseServerError(page)
+
+
+@requires_csrf_token
+def bad_request(request, exception):
+    """Django's 400 view, in the site's layout and with the request id, rendered as the 500 page
+    is: without a request context."""
+    page = loader.get_template("400.html").render({"request_id": get_request_id()})
+    return HttpResponseBadRequest(page)
