@@ -26,8 +26,7 @@ def fingerprint(record):
     error is raised by the same line of Django's backend, and it is our frames and the view that
     tell a missing column met by one page from a missing table met by another. The chain counts
     because code that re-raises one exception type for several faults (`raise Failed from error`)
-    has several causes. Plumbing that only passes the call on says so with `__tracebackhide__`
-    (as for pytest) and does not count.
+    has several causes.
     """
     request = getattr(record, "request", None)
     match = getattr(request, "resolver_match", None)
@@ -55,11 +54,7 @@ def causes(error):
 
 
 def frames_of(tb):
-    frames = [
-        (frame.f_code, line)
-        for frame, line in traceback.walk_tb(tb)
-        if not frame.f_locals.get("__tracebackhide__")
-    ]
+    frames = [(frame.f_code, line) for frame, line in traceback.walk_tb(tb)]
     frames = [(code, line) for code, line in frames if is_our_code(code.co_filename)] or frames
     return [
         f"{code.co_filename}:{code.co_name}:{linecache.getline(code.co_filename, line).strip()}"
