@@ -12,21 +12,19 @@ rounds, and this tree's requests/s and p99 as fractions of the other's.
 
 import argparse
 import contextlib
-import os
-import signal
 import statistics
 import subprocess
 import tempfile
 from pathlib import Path
 
 from bench.load import PAGES, wrk
-from livesite import ROOT, Browser, free_port, production_env, site_env, wait_for_port
+from livesite import ROOT, Browser, free_port, production_env, serve, site_env
 from microblog.posts.demo import DEMO_PASSWORD
 
 
 @contextlib.contextmanager
 def served(tree, folder):
-    """The URL of `tree`'s `make production`, on a database that its own commands made."""
+    """`tree`'s `make production`, on a database that its own commands made."""
     env = production_env(folder, f"sqlite:///{folder / 'db.sqlite3'}", SECURE_COOKIES="off")
     for command in [["migrate"], ["seed_demo", "--users", "1000", "--posts", "10000"]]:
         python = tree / ".venv" / "bin" / "python"
@@ -35,20 +33,8 @@ def served(tree, folder):
         )
     port = free_port()
     env |= {"PORT": port, "WEB_CONCURRENCY": 2}
-    server = subprocess.Popen(
-        ["make", "production"],
-        cwd=tree,
-        env=site_env(**env),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        wait_for_port(port, server, timeout=120)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=60)
+    with serve(folder, env, ["make", "production"], f"http://127.0.0.1:{port}", tree) as site:
+        yield site
 
 
 def main():
@@ -62,7 +48,7 @@ def main():
         loads = {}
         for name, tree in trees.items():
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-            url = stack.enter_context(served(tree, folder))
+            url = stack.enter_context(served(tree, folder)).url
             browser = Browser(url)
             browser.log_in("susan", DEMO_PASSWORD)
             for path, logged_in in PAGES.items():

@@ -274,13 +274,14 @@ def development_site(tmp_path):
 
 
 @contextlib.contextmanager
-def serve(tmp_path, env, command, url):
-    """Run a server process until the block ends; its output goes to files in tmp_path."""
+def serve(tmp_path, env, command, url, tree=ROOT):
+    """Run a server process in `tree` (this checkout) until the block ends; its output goes to
+    files in tmp_path."""
     stdout_file, stderr_file = tmp_path / "server.stdout", tmp_path / "server.stderr"
     with stdout_file.open("w") as stdout, stderr_file.open("w") as stderr:
         process = subprocess.Popen(
             command,
-            cwd=ROOT,
+            cwd=tree,
             env=site_env(**env),
             stdout=stdout,
             stderr=stderr,
