@@ -1,9 +1,9 @@
-"""The production server: granian serving microblog.rsgi. `make production` runs it.
+"""The production server: granian serving microblog.bridge. `make production` runs it.
 
 granian reads each request in Rust and on its event loop before Django sees it: a client that sends
 its headers or its body slowly holds a socket, not a worker, so "slowloris" connections cannot stop
 the site, as they stop sync gunicorn workers that have no buffering proxy in front (measured: see
-the README's "Running in production"). Headers get HEADER_TIMEOUT_MS, bodies microblog.rsgi's
+the README's "Running in production"). Headers get HEADER_TIMEOUT_MS, bodies microblog.bridge's
 BODY_TIMEOUT.
 
 Configured from the environment, as the settings are:
@@ -79,8 +79,8 @@ def server():
     port = env.int("PORT", default=None)
     certificate, key = tls_files(env)
     return Server(
-        "microblog.rsgi:application",
-        interface=Interfaces.RSGI,
+        "microblog.bridge:application",
+        interface=Interfaces.ASGINL,
         address="0.0.0.0" if port else "127.0.0.1",  # noqa: S104 (PORT asks for it)
         port=port or 8000,
         workers=env.int("WEB_CONCURRENCY", default=2),

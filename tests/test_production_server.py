@@ -114,6 +114,21 @@ def test_forms_and_names_beyond_ascii_arrive_as_sent(shared_site):
     assert "User: josé" in page
 
 
+def test_a_sibling_sites_cookie_beyond_ascii_keeps_the_user_logged_in(shared_site):
+    browser = Browser(shared_site.url)
+    browser.log_in("susan", DEMO_PASSWORD)
+    # "café" as UTF-8, as a browser sends a cookie another site of the domain set: http.client
+    # sends each character of a header as one latin-1 byte.
+    theirs = "café".encode().decode("latin-1")
+
+    status, _, page = fetch(
+        shared_site.url + "/index", {"Cookie": f"{browser.cookie_header()}; theme={theirs}"}
+    )
+
+    assert status == 200
+    assert "Hi, susan!" in page.decode()
+
+
 def test_make_production_migrates_collects_and_serves_with_access_log(tmp_path):
     """The README's production command, as an operator runs it."""
     port = free_port()
@@ -187,7 +202,7 @@ def test_log_to_stdout_sends_the_log_lines_there_instead_of_the_file(tmp_path):
 
 @pytest.mark.parametrize("renamed", ["signal_handler_interrupt", "main_loop_interrupt"])
 def test_a_granian_without_what_the_server_takes_from_it_stops_the_start(monkeypatch, renamed):
-    checked = Server("microblog.rsgi:application")
+    checked = Server("microblog.bridge:application")
     owner = next(c for c in [checked, *Granian.__mro__] if renamed in vars(c))
     monkeypatch.delattr(owner, renamed)
 
