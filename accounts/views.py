@@ -10,7 +10,6 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts.forms import EditProfileForm, LoginForm, RegistrationForm
 from accounts.models import user_with_username
-from microblog.renderers import empty_form
 
 
 class LoginView(auth_views.LoginView):
@@ -18,12 +17,6 @@ class LoginView(auth_views.LoginView):
 
     form_class = LoginForm
     redirect_authenticated_user = True
-
-    def get_form(self, form_class=None):
-        """A GET shows the empty form, built once per process (see empty_form)."""
-        if self.request.method == "GET":
-            return empty_form(form_class or self.get_form_class())
-        return super().get_form(form_class)
 
     def form_valid(self, form):
         response = super().form_valid(form)

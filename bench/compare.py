@@ -7,7 +7,7 @@ rounds, and this tree's requests/s and p99 as fractions of the other's.
 
     git worktree add ../before <commit>
     make -C ../before check  # makes its .venv
-    .venv/bin/python -m bench.compare ../before [--seconds 5] [--rounds 3]
+    .venv/bin/python -m bench.compare ../before [--seconds 5] [--rounds 3] [--pages /login ...]
 """
 
 import argparse
@@ -42,7 +42,9 @@ def main():
     parser.add_argument("other", type=Path, help="the other tree, with its .venv made")
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--pages", nargs="+", choices=PAGES, default=list(PAGES))
     args = parser.parse_args()
+    pages = {path: PAGES[path] for path in args.pages}
     trees = {"this": ROOT, "other": args.other.resolve()}
     with contextlib.ExitStack() as stack:
         loads = {}
@@ -51,13 +53,13 @@ def main():
             url = stack.enter_context(served(tree, folder)).url
             browser = Browser(url)
             browser.log_in("susan", DEMO_PASSWORD)
-            for path, logged_in in PAGES.items():
+            for path, logged_in in pages.items():
                 loads[name, path] = (url + path, browser.cookie_header() if logged_in else None)
         for url, cookie in loads.values():
             wrk(url, 2, cookie)  # warm
         measured = {key: [] for key in loads}
         for _ in range(args.rounds):
-            for path in PAGES:
+            for path in pages:
                 for name in trees:
                     url, cookie = loads[name, path]
                     measured[name, path].append(wrk(url, args.seconds, cookie))
@@ -69,7 +71,7 @@ def main():
         f"\n{args.rounds} rounds of {args.seconds} s, 16 connections, medians; other: {args.other}"
     )
     print(f"{'page':<14} {'tree':<6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
-    for path in PAGES:
+    for path in pages:
         for name in trees:
             rate, p50, p99 = medians[name, path]
             print(f"{path:<14} {name:<6} {rate:8.0f} {p50:8.2f} {p99:8.2f}")

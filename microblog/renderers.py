@@ -42,14 +42,3 @@ def render_form(form):
 @lru_cache(maxsize=1024)
 def unbound_form_html(form_class, prefix, values):
     return form_class(prefix=prefix, initial=dict(values)).as_div()
-
-
-@lru_cache(maxsize=64)
-def empty_form(form_class):
-    """The unbound form_class of this process, for a page that shows it empty (the sign-in page).
-
-    Building a form deep-copies its fields: a tenth of /login's time, measured in process.
-    Rendering an unbound form only reads it (and fills caches of what it reads), so every
-    request and thread can render the same one; a submitted form is built for its request.
-    """
-    return form_class()
