@@ -1,5 +1,6 @@
 from asgiref.sync import sync_to_async
-from django.contrib.auth.backends import ModelBackend
+from axes.backends import AxesStandaloneBackend
+from django.contrib.auth.backends import BaseBackend, ModelBackend
 
 from accounts.models import User, user_with_pk
 
@@ -15,3 +16,9 @@ class UserBackend(ModelBackend):
     async def aget_user(self, user_id):
         """The same lookup for async code: ModelBackend's own twin would skip it."""
         return await sync_to_async(self.get_user)(user_id)
+
+
+class LockoutBackend(AxesStandaloneBackend, BaseBackend):
+    """django-axes' check, first in AUTHENTICATION_BACKENDS: a locked-out login is refused before
+    any password is hashed. Django's BaseBackend gives it the aauthenticate that async sign-ins
+    call, which axes' own class lacks."""

@@ -43,7 +43,8 @@ client = Client()
 for path, logged_in in {pages!r}.items():
     client.logout()
     if logged_in:
-        client.force_login(User.objects.get(username="susan"))
+        susan = User.objects.get(username="susan")
+        client.force_login(susan, backend="accounts.backends.UserBackend")
     client.get(path)  # warm: last_seen, caches
     with CaptureQueriesContext(connection) as queries:
         status = client.get(path).status_code

@@ -17,14 +17,13 @@ the same requests here and to gunicorn and compares what Django sees.
 
 import asyncio
 import io
-import logging
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
 
-from microblog.errors.request_id import HEADER, start_request
+from microblog.errors.pages import REFUSED
 from microblog.wsgi import application as wsgi_application
 
 # Threads per worker that run Django. Views hold the GIL but for their database and mail waits;
@@ -40,13 +39,6 @@ MAX_BODY = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 NO_BODY = frozenset(["GET", "HEAD", "OPTIONS"])
 # granian's http_version for HTTP/1.0 is "1" (ASGI's is "1.0"); the server speaks HTTP/1 only.
 PROTOCOLS = {"1": "HTTP/1.0", "1.0": "HTTP/1.0", "1.1": "HTTP/1.1"}
-# What a refused request is told; the connection is closed after it.
-REFUSED = {408: b"Request Timeout\n", 413: b"Content Too Large\n"}
-
-# Where the environ holds the request id a client or proxy sent.
-HEADER_KEY = "HTTP_" + HEADER.upper().replace("-", "_")
-# One line per request: refused ones too, as the request id middleware writes it for the others.
-access_log = logging.getLogger("microblog.access")
 
 
 class BodyTooLarge(Exception):
@@ -70,19 +62,21 @@ class Application:
         environ = wsgi_environ(scope)
         try:
             body = await read_body(environ, receive)
-        except TimeoutError:
-            return await refuse(environ, send, 408)
-        except BodyTooLarge:
-            return await refuse(environ, send, 413)
+        except (TimeoutError, BodyTooLarge) as refusal:
+            # Django answers with the site's page for it (microblog/errors/pages.py).
+            environ[REFUSED] = 408 if isinstance(refusal, TimeoutError) else 413
+            body = b""
         except ClientGone:  # nobody to answer
             return
         environ["wsgi.input"] = io.BytesIO(body)
         if body or "CONTENT_LENGTH" in environ:
             # Django reads as many bytes as this says: a chunked body has no Content-Length,
-            # and the body of a NO_BODY method was not read.
+            # and the body of a NO_BODY method or a refused request was not read.
             environ["CONTENT_LENGTH"] = str(len(body))
         loop = asyncio.get_running_loop()
         status, headers, content = await loop.run_in_executor(self.views, self.respond, environ)
+        if REFUSED in environ:  # the rest of its body is still on the way
+            headers.append(("connection", "close"))
         await send_response(send, status, headers, content)
 
     def respond(self, environ):
@@ -121,14 +115,6 @@ async def read_body(environ, receive):
             chunks.append(chunk)
             if not message.get("more_body", False):
                 return b"".join(chunks)
-
-
-async def refuse(environ, send, status):
-    request_id = start_request(environ.get(HEADER_KEY, ""))
-    method, path = environ["REQUEST_METHOD"], environ["PATH_INFO"]
-    access_log.info('%s "%s %s" %s', environ["REMOTE_ADDR"], method, path, status)
-    headers = [("content-type", "text/plain"), ("connection", "close"), (HEADER, request_id)]
-    await send_response(send, status, headers, REFUSED[status])
 
 
 async def send_response(send, status, headers, content):

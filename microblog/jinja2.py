@@ -12,6 +12,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils import formats, timezone
 from jinja2 import Environment
 
+from microblog.errors.request_id import get_request_id
 from microblog.posts.lists import post_list
 from microblog.renderers import render_form
 
@@ -43,6 +44,8 @@ def environment(**options):
         url=url,
         post_list=post_list,
         render_form=render_form,
+        # The error pages' reference: also in the log line and the admins' email.
+        request_id=get_request_id,
     )
     env.filters["date"] = date
     return env

@@ -1,4 +1,5 @@
-"""Which clients may say that a request reached the site over HTTPS: the proxies in front."""
+"""What the proxies in front may say of a request, and nobody else: whether it reached the site over
+HTTPS, and which address it came from."""
 
 from ipaddress import ip_address
 
@@ -16,18 +17,32 @@ class TrustedProxyMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.proxies = settings.TRUSTED_PROXIES
 
     def __call__(self, request):
-        if "HTTP_X_FORWARDED_PROTO" in request.META and not self.from_proxy(request):
+        if "HTTP_X_FORWARDED_PROTO" in request.META and not from_trusted_proxy(request):
             del request.META["HTTP_X_FORWARDED_PROTO"]
         return self.get_response(request)
 
-    def from_proxy(self, request):
-        if not self.proxies:
-            return False
-        try:
-            address = ip_address(request.META.get("REMOTE_ADDR", ""))
-        except ValueError:  # no address, or a Unix socket's
-            return False
-        return any(address in network for network in self.proxies)
+
+def from_trusted_proxy(request):
+    if not settings.TRUSTED_PROXIES:
+        return False
+    try:
+        address = ip_address(request.META.get("REMOTE_ADDR", ""))
+    except ValueError:  # no address, or a Unix socket's
+        return False
+    return any(address in network for network in settings.TRUSTED_PROXIES)
+
+
+def client_address(request):
+    """The address the request came from: REMOTE_ADDR, or, from a TRUSTED_PROXIES proxy, the
+    address that proxy added last to X-Forwarded-For (the one it saw; a client can write anything
+    before it). The login lockout counts failures per this address."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    if not from_trusted_proxy(request):
+        return remote
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").rpartition(",")[2].strip()
+    try:
+        return str(ip_address(forwarded))
+    except ValueError:  # the proxy sent none, or not an address
+        return remote

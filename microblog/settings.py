@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import warnings
+from datetime import timedelta
 from ipaddress import ip_network
 from pathlib import Path
 
@@ -81,6 +82,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "axes",
     "accounts",
     "microblog.posts",
     "microblog.errors",
@@ -95,14 +97,20 @@ MIDDLEWARE = [
     "microblog.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # The page of a request the server refused (408, 413), with the headers above.
+    "microblog.errors.pages.RefusedRequestPageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After the user is known: the 405 page has the layout of the visitor's other pages.
+    "microblog.errors.pages.MethodNotAllowedPageMiddleware",
     "accounts.middleware.LastSeenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a refused login into the lockout page (accounts/lockout.py).
+    "axes.middleware.AxesMiddleware",
     # The transaction policy, for every view: a request that may change data (POST, PUT, PATCH,
     # DELETE) runs its view in one transaction, rolled back if it fails; safe requests (GET, HEAD)
     # change nothing and run without one. Last: its process_exception rolls back first.
@@ -186,7 +194,11 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # --- Accounts --------------------------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["accounts.backends.UserBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First: a locked-out login is refused before any password is hashed.
+    "accounts.backends.LockoutBackend",
+    "accounts.backends.UserBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "index"
 LOGOUT_REDIRECT_URL = "index"
@@ -196,6 +208,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# The lockout of repeated failed logins (django-axes; accounts/lockout.py has the site's part).
+# After AXES_FAILURE_LIMIT failures for one username from one address, that username is refused
+# from that address for the cool-off; an address is refused for every username after
+# LOGIN_FAILURE_LIMIT_PER_ADDRESS failures in all. A successful login clears its count.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = env.int("LOGIN_FAILURE_LIMIT_PER_ADDRESS", default=30)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Stated, not axes' lazy default (which the error reports' settings table can't read).
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
+# Not axes' default (django-ipware, which believes any client's X-Forwarded-For).
+AXES_CLIENT_IP_CALLABLE = "microblog.proxy.client_address"
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
+AXES_RESET_ON_SUCCESS = True
+# A refused try does not restart the cool-off: it ends when the lockout page says it does.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "429.html"
+# Lockouts need the failures only, not a row for every successful login.
+AXES_DISABLE_ACCESS_LOG = True
 
 # --- Internationalization and static files ---------------------------------------------------
 
@@ -281,6 +314,12 @@ LOGGING = {
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
         "require_debug_true": {"()": "django.utils.log.RequireDebugTrue"},
         "request_id": {"()": "microblog.errors.log.RequestIdFilter"},
+        # A lockout is one line, microblog.lockout's INFO line: Django's request logger would
+        # add a WARNING for its page (429), and for every refused try after it.
+        "no_lockout_pages": {
+            "()": "django.utils.log.CallbackFilter",
+            "callback": lambda record: getattr(record, "status_code", None) != 429,
+        },
     },
     "formatters": {
         "chapter7": {"()": "microblog.errors.log.EscapingFormatter", "format": LOG_FORMAT},
@@ -325,11 +364,14 @@ LOGGING = {
         # Django's request logger says "Invalid HTTP_HOST header" for every scanner on the
         # internet: keep it in the log, never in an admin's inbox.
         "django.security.DisallowedHost": {"handlers": ["log"], "propagate": False},
+        "django.request": {"filters": ["no_lockout_pages"]},
         # runserver's access log, kept as Django has it: on the console only. (dictConfig resets
         # unlisted children of "django" to propagate, which would email each 500 twice.)
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         "microblog": {"handlers": ["log", "mail_admins"], "level": "INFO"},
         "microblog.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
+        # axes writes a line for every login; the lockout's own line is microblog.lockout's.
+        "axes": {"handlers": ["log", "mail_admins"], "level": "ERROR", "propagate": False},
         # Trouble with error reporting itself must not be emailed.
         "microblog.errors": {"handlers": ["log"], "level": "INFO", "propagate": False},
     },

@@ -10,7 +10,7 @@ from livesite import RedisServer, running_site, smtp_sink
 from microblog.errors.email import AdminEmailHandler
 from microblog.posts.lists import render_post_list
 from microblog.renderers import unbound_form_html
-from tests.factories import UserFactory
+from tests.factories import USER_BACKEND, UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -59,7 +59,7 @@ def other_user(db):
 
 @pytest.fixture
 def logged_in(client, user):
-    client.force_login(user)
+    client.force_login(user, backend=USER_BACKEND)
     return client
 
 
@@ -67,7 +67,9 @@ def logged_in(client, user):
 def staff_client(db):
     """A client of its own, logged in as a superuser (who may use the admin and /errors/test)."""
     client = Client(raise_request_exception=False)
-    client.force_login(UserFactory(username="boss", is_staff=True, is_superuser=True))
+    client.force_login(
+        UserFactory(username="boss", is_staff=True, is_superuser=True), backend=USER_BACKEND
+    )
     return client
 
 

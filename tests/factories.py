@@ -4,6 +4,9 @@ from accounts.models import User
 from microblog.posts.models import Post
 
 PASSWORD = "correct-horse-battery"
+# The backend that logs users in, for force_login: the first in AUTHENTICATION_BACKENDS, axes'
+# lockout check, only refuses.
+USER_BACKEND = "accounts.backends.UserBackend"
 
 
 class UserFactory(factory.django.DjangoModelFactory):

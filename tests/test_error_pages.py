@@ -1,9 +1,10 @@
 import pytest
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.test import Client
 
 from microblog.posts.models import Post
-from tests.factories import UserFactory
+from tests.factories import USER_BACKEND, UserFactory
 
 
 @pytest.mark.django_db
@@ -56,7 +57,7 @@ def recording_middleware(settings):
 @pytest.mark.parametrize("path", ["/fail-after-write", "/fail-after-write-async"])
 def test_failing_post_gets_custom_500_and_rolls_back_its_writes(recording_middleware, path):
     client = Client(raise_request_exception=False)
-    client.force_login(UserFactory())
+    client.force_login(UserFactory(), backend=USER_BACKEND)
 
     response = client.post(path)
 
@@ -72,7 +73,7 @@ def test_failing_post_gets_custom_500_and_rolls_back_its_writes(recording_middle
 @pytest.mark.urls("tests.faulty_urls")
 def test_a_view_marked_non_atomic_keeps_its_writes_when_it_fails():
     client = Client(raise_request_exception=False)
-    client.force_login(UserFactory())
+    client.force_login(UserFactory(), backend=USER_BACKEND)
 
     response = client.post("/fail-after-write-outside-a-transaction")
 
@@ -91,10 +92,10 @@ def test_other_middleware_still_see_the_template_response_of_a_post(recording_mi
 @pytest.mark.django_db
 def test_staff_can_raise_a_test_error_others_cannot(client):
     client.raise_request_exception = False
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(UserFactory(is_staff=True), backend=USER_BACKEND)
     assert client.get("/errors/test").status_code == 500
 
-    client.force_login(UserFactory())
+    client.force_login(UserFactory(), backend=USER_BACKEND)
     response = client.get("/errors/test")
     assert response.status_code == 302
     assert response.url.startswith("/admin/login/")
@@ -106,31 +107,62 @@ def test_error_previews_do_not_exist_with_debug_off(client, path):
     assert client.get(path).status_code == 404
 
 
-@pytest.mark.django_db
-def test_form_without_csrf_token_gets_friendly_403_in_layout():
-    client = Client(enforce_csrf_checks=True)
-
-    response = client.post("/login", {"username": "x", "password": "y"})
-
-    assert response.status_code == 403
-    assert "This form has expired" in response.text
-    assert '<a class="brand" href="/">Microblog</a>' in response.text
+def lock_out(client):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        response = client.post("/login", {"username": "susan", "password": "wrong"})
+    return response
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    "send",
-    [
+def raise_an_error(client):
+    client.force_login(UserFactory(is_staff=True), backend=USER_BACKEND)
+    return client.get("/errors/test")
+
+
+# Every error a visitor can meet that Django answers (the server's 408 and 413 are in
+# test_production_failures.py), and what its page says.
+ERRORS = {
+    "a host the site does not serve": (
+        400,
         lambda client: client.get("/login", headers={"host": "evil.example"}),
-        # More fields than Django's DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000).
+        "Bad request",
+    ),
+    # More fields than Django's DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000).
+    "a form over Django's limits": (
+        400,
         lambda client: client.post("/login", {f"field{n}": "x" for n in range(1001)}),
-    ],
-    ids=["a host the site does not serve", "a form over Django's limits"],
-)
-def test_a_request_django_refuses_gets_a_400_page_in_layout_with_its_reference(send):
+        "Bad request",
+    ),
+    "a form without its CSRF token": (
+        403,
+        lambda client: Client(enforce_csrf_checks=True).post("/login", {"username": "x"}),
+        "This form has expired",
+    ),
+    "an unknown address": (404, lambda client: client.get("/no/such/page"), "File Not Found"),
+    "a GET of what takes a POST": (
+        405,
+        lambda client: client.get("/logout"),
+        "This address does not take that kind of request",
+    ),
+    "a locked-out login": (429, lock_out, "Too many failed sign-ins"),
+    "a fault of the site": (500, raise_an_error, "An unexpected error has occurred"),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("status", "send", "heading"), ERRORS.values(), ids=ERRORS.keys())
+def test_every_error_page_is_in_the_layout_with_its_reference_and_a_way_back(status, send, heading):
     response = send(Client(raise_request_exception=False))
 
-    assert response.status_code == 400
-    assert "<h1>Bad request</h1>" in response.text
-    assert "/static/css/site" in response.text  # the site's layout
+    assert response.status_code == status
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    assert f"<h1>{heading}</h1>" in response.text
+    assert '<a class="brand" href="/">Microblog</a>' in response.text  # the site's layout
     assert f"Error reference: <code>{response.headers['X-Request-ID']}</code>" in response.text
+    assert '<a href="/">Back to the home page</a>' in response.text
+
+
+@pytest.mark.django_db
+def test_the_405_page_keeps_the_methods_the_address_takes(client):
+    response = client.get("/logout")
+
+    assert response["Allow"] == "POST, OPTIONS"

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 
 from microblog.errors.models import KEEP_OCCURRENCES, ErrorGroup
-from tests.factories import UserFactory
+from tests.factories import USER_BACKEND, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +110,7 @@ def test_staff_with_the_view_permission_see_errors_but_cannot_resolve_them(staff
     viewer = UserFactory(is_staff=True)
     viewer.user_permissions.add(Permission.objects.get(codename="view_errorgroup"))
     client = Client()
-    client.force_login(viewer)
+    client.force_login(viewer, backend=USER_BACKEND)
 
     page = client.get("/admin/errors/errorgroup/").text
 
@@ -121,6 +121,6 @@ def test_staff_with_the_view_permission_see_errors_but_cannot_resolve_them(staff
 def test_staff_without_the_permission_see_no_errors(staff_client):
     fail(staff_client)
     client = Client()
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(UserFactory(is_staff=True), backend=USER_BACKEND)
 
     assert client.get("/admin/errors/errorgroup/").status_code == 403

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from microblog.posts.lists import render_post_list
-from tests.factories import PostFactory, UserFactory
+from tests.factories import USER_BACKEND, PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ def queries_per_page(client, user):
         render_post_list.cache_clear()
         client.logout()
         if path != "/login":
-            client.force_login(user)
+            client.force_login(user, backend=USER_BACKEND)
         for temperature in ("cold", "warm"):
             with CaptureQueriesContext(connection) as queries:
                 assert client.get(path).status_code == 200

@@ -81,14 +81,19 @@ def test_a_client_too_slow_to_send_its_body_gets_408_and_is_disconnected(shared_
                 answer = sock.recv(1000)
         waited = time.monotonic() - started
 
+        while b"</html>" not in answer:
+            answer += sock.recv(10000)
         assert answer.startswith(b"HTTP/1.1 408 ")
+        assert b"<h1>The request took too long to arrive</h1>" in answer
+        assert b"content-security-policy: default-src 'self'" in answer
         # The server's 10 s for a request's body: not sooner, and not the loop's 30 s either
         # (a loaded machine may answer a few seconds late).
         assert 9 < waited < 20
         assert sock.recv(1000) == b""  # and the connection is closed
     assert visits(shared_site.url + "/login", count=1) == [200]
     request_id = re.search(rb"x-request-id: (\w+)", answer).group(1).decode()
-    assert f'"POST /login" 408 req={request_id}' in shared_site.stdout()
+    assert re.search(rf'"POST /login" 408 .* req={request_id}\n', shared_site.stdout())
+    assert f"Error reference: <code>{request_id}</code>".encode() in answer
 
 
 def test_an_oversized_request_body_is_refused_before_it_is_read(shared_site):
@@ -99,8 +104,12 @@ def test_an_oversized_request_body_is_refused_before_it_is_read(shared_site):
     chunked = http.client.HTTPConnection(*shared_site.address, timeout=10)
     chunked.request("POST", "/login", body=iter([b"x" * 1_000_000] * 3), encode_chunked=True)
 
-    assert declared.getresponse().status == 413
-    assert chunked.getresponse().status == 413
+    for refused in [declared.getresponse(), chunked.getresponse()]:
+        page = refused.read().decode()
+        assert refused.status == 413
+        assert "<h1>That was more than the site accepts</h1>" in page
+        assert f"Error reference: <code>{refused.headers['X-Request-ID']}</code>" in page
+        assert "default-src 'self'" in refused.headers["Content-Security-Policy"]
     assert visits(shared_site.url + "/login", count=3) == [200] * 3
 
 

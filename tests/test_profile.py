@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import User
-from tests.factories import PostFactory, UserFactory
+from tests.factories import USER_BACKEND, PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,7 @@ def test_last_seen_is_recorded_on_request(logged_in, user):
 def test_last_seen_is_written_at_most_once_a_minute(client):
     recently = timezone.now() - timedelta(seconds=30)
     user = UserFactory(last_seen=recently)
-    client.force_login(user)
+    client.force_login(user, backend=USER_BACKEND)
 
     client.get("/user/nobody")
 

@@ -11,7 +11,7 @@ from accounts.forms import AdminUserChangeForm
 from accounts.models import USERNAME_TAKEN, User
 from livesite import running_site
 from livesite.race import rename_race
-from tests.factories import UserFactory
+from tests.factories import USER_BACKEND, UserFactory
 
 ROUNDS = 20
 
@@ -67,7 +67,7 @@ def test_two_staff_saving_one_name_in_the_admin_at_once_get_a_form_error_not_a_5
 
     def save(user):
         client = Client(raise_request_exception=False)
-        client.force_login(staff)
+        client.force_login(staff, backend=USER_BACKEND)
         try:
             responses[user.username] = client.post(
                 f"/admin/accounts/user/{user.pk}/change/",

@@ -3,8 +3,6 @@ from django.http import HttpResponseBadRequest, HttpResponseServerError
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 
-from microblog.errors.request_id import get_request_id
-
 
 @staff_member_required
 def raise_test_error(request):
@@ -19,7 +17,7 @@ def server_error(request):
     Like Django's, it renders 500.html without a request context: whatever broke the request
     (the database, the session, a context processor) must not break its error page too.
     """
-    page = loader.get_template("500.html").render({"request_id": get_request_id()})
+    page = loader.get_template("500.html").render()
     return HttpResponseServerError(page)
 
 
@@ -27,5 +25,5 @@ def server_error(request):
 def bad_request(request, exception):
     """Django's 400 view, in the site's layout and with the request id, rendered as the 500 page
     is: without a request context."""
-    page = loader.get_template("400.html").render({"request_id": get_request_id()})
+    page = loader.get_template("400.html").render()
     return HttpResponseBadRequest(page)
