@@ -40,15 +40,23 @@ class LockoutHandler(AxesDatabaseHandler):
         super().user_login_failed(sender, credentials, request, **kwargs)
         if refused:
             return
-        if not request.axes_locked_out and self.address_is_capped(request):
-            request.axes_locked_out = True  # this failure reached the cap: show the lockout page
-            request.axes_credentials = credentials
+        minutes = settings.AXES_COOLOFF_TIME.total_seconds() / 60
         if request.axes_locked_out:
-            minutes = settings.AXES_COOLOFF_TIME.total_seconds() / 60
+            username = lockout_username(request, credentials)
             log.info(
                 "Login locked out for %.0f minutes: username %r from %s",
                 minutes,
-                lockout_username(request, credentials),
+                username,
+                request.axes_ip_address,
+            )
+        elif self.address_is_capped(request):
+            # This failure reached the cap: it gets the lockout page. (Tries of the address that
+            # were already past the check may each add this line too.)
+            request.axes_locked_out = True
+            request.axes_credentials = credentials
+            log.info(
+                "Login locked out for %.0f minutes: every username from %s",
+                minutes,
                 request.axes_ip_address,
             )
 

@@ -4,12 +4,14 @@ from django.http import Http404
 from django.urls import include, path
 from django.views import defaults
 
+from accounts import views as accounts
 from microblog.errors import views as errors
 
 urlpatterns = [
     path("", include("microblog.posts.urls")),
     path("", include("accounts.urls")),
     path("errors/test", errors.raise_test_error, name="raise_test_error"),
+    path("admin/login/", accounts.admin_login),  # before the admin's own
     path("admin/", admin.site.urls),
 ]
 

@@ -137,6 +137,7 @@ def test_an_address_guessing_ever_new_usernames_is_capped_before_hashing(user, h
     assert [r.status_code for r in responses[:-1]] == [200] * (PER_ADDRESS - 1)
     assert responses[-1].status_code == 429
     assert log_in(guesser, "guess-more", "wrong-password").status_code == 429
+    assert "Login locked out for 15 minutes: every username from 10.0.0.5" in read_log()
     assert log_in(guesser, "susan").status_code == 429
     assert hashes.hashed == hashed
     log_in(from_address("10.0.0.6"), "susan")  # elsewhere, all is well

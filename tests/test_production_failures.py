@@ -6,6 +6,7 @@ Each test runs the real production server and asserts what visitors and admins s
 
 import contextlib
 import http.client
+import itertools
 import os
 import re
 import signal
@@ -14,8 +15,10 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 
 import pytest
+from django.conf import settings
 
 from livesite import (
     Browser,
@@ -258,3 +261,73 @@ def test_a_killed_worker_is_replaced_under_load(tmp_path):
     assert all(seconds < 2 for seconds in failed_after), failed_after
     later = [status for when, status in answers if when > killed_at + 2]
     assert later and set(later) == {200}
+
+
+class PasswordGuessing:
+    """`connections` clients at one address, each trying a password for ever-new usernames, as
+    fast as the site answers; `answers` holds (when it was sent, status) of each try."""
+
+    def __init__(self, url, connections, address):
+        self.address = address
+        self.server = urllib.parse.urlsplit(url)
+        self.answers = []
+        self._stop = threading.Event()
+        self._threads = [
+            threading.Thread(target=self._guess, args=(n,), daemon=True) for n in range(connections)
+        ]
+
+    def _guess(self, n):
+        conn = http.client.HTTPConnection(
+            self.server.hostname, self.server.port, timeout=30, source_address=(self.address, 0)
+        )
+        conn.request("GET", "/login")
+        response = conn.getresponse()
+        response.read()
+        token = re.search(r"csrftoken=(\w+)", response.headers["Set-Cookie"]).group(1)
+        headers = {
+            "Cookie": f"csrftoken={token}",
+            "Content-Type": "application/x-www-form-urlencoded",
+        }
+        for attempt in itertools.count():
+            if self._stop.is_set():
+                break
+            form = f"csrfmiddlewaretoken={token}&username=guess{n}x{attempt}&password=guess"
+            sent = time.monotonic()
+            conn.request("POST", "/login", form, headers)
+            response = conn.getresponse()
+            response.read()
+            self.answers.append((sent, response.status))
+
+    def __enter__(self):
+        self.started = time.monotonic()
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        for thread in self._threads:
+            thread.join()
+
+
+def test_a_password_guessing_flood_from_one_address_is_refused_before_hashing(tmp_path):
+    """Each wrong password costs the site a real hash (PBKDF2, as production runs): 8 clients of
+    one address guessing for new usernames are refused after LOGIN_FAILURE_LIMIT_PER_ADDRESS
+    tries, so that ordinary visitors are soon served at once again."""
+    with (
+        running_site(tmp_path, workers=2) as site,
+        PasswordGuessing(site.url, 8, "127.0.0.2") as flood,
+    ):
+        time.sleep(20)
+        visitors = visits(site.url + "/login", count=10, timeout=1.0)
+        time.sleep(2)
+
+    forms = [status for _, status in flood.answers if status == 200]  # the form again: hashed
+    late = {status for sent, status in flood.answers if sent - flood.started > 20}
+    assert {status for _, status in flood.answers} <= {200, 429}
+    # The try that reaches the cap gets the lockout page; the tries of the other connections
+    # already past the check when it was reached still get the form.
+    cap = settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS
+    assert cap - 1 <= len(forms) <= cap - 1 + 7
+    assert late == {429}
+    assert visitors == [200] * 10
