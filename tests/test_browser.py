@@ -74,10 +74,7 @@ def screenshot(page, name):
 
 
 def log_in(page, username, password):
-    page.goto("/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    sign_in_with(page, username, password)
     expect(page.get_by_role("heading", name=f"Hi, {username}!")).to_be_visible()
 
 
@@ -188,4 +185,96 @@ def test_debug_toolbar_works_under_the_content_security_policy(tmp_path, watched
         expect(page.locator("#SQLPanel")).to_contain_text("SELECT")
         screenshot(page, "6-debug-toolbar-under-csp")
 
+    assert violations == []
+
+
+# A form of `fields` fields named f0, f1, ... of `size` characters each, posted to /login with the
+# page's CSRF token, as a page of another kind might post it (run by Playwright, not the page).
+POST_FORM = """([fields, size]) => {
+    const form = document.createElement("form");
+    form.method = "post";
+    form.action = "/login";
+    const token = document.querySelector("[name=csrfmiddlewaretoken]");
+    form.append(token.cloneNode());
+    for (let n = 0; n < fields; n++) {
+        const input = document.createElement("input");
+        input.type = "hidden";
+        input.name = `f${n}`;
+        input.value = "x".repeat(size);
+        form.append(input);
+    }
+    document.body.append(form);
+    form.submit();
+}"""
+
+
+def post_form(page, fields, size):
+    page.goto("/login")
+    with page.expect_navigation() as navigation:
+        page.evaluate(POST_FORM, [fields, size])
+    return navigation.value
+
+
+def sign_in_with(page, username, password):
+    page.goto("/login")
+    return submit_sign_in(page, username, password)
+
+
+def submit_sign_in(page, username, password):
+    """Fill and send the sign-in form open in `page`: the response it navigates to."""
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Sign In").click()
+    return navigation.value
+
+
+def post_without_csrf_cookie(page):
+    page.goto("/login")
+    page.context.clear_cookies()
+    return submit_sign_in(page, "susan", DEMO_PASSWORD)
+
+
+def lock_out(page):
+    for _ in range(2):  # the site's LOGIN_FAILURE_LIMIT below
+        response = sign_in_with(page, "susan", "wrong-password")
+    return response
+
+
+def raise_an_error(page):
+    log_in(page, "admin", DEMO_PASSWORD)
+    return page.goto("/errors/test")
+
+
+# Every error page a browser can meet (408, a body too slow to arrive, is the socket's:
+# test_production_failures.py), and its heading.
+BROWSER_ERRORS = {
+    400: (lambda page: post_form(page, 1001, 1), "Bad request"),
+    403: (post_without_csrf_cookie, "This form has expired"),
+    404: (lambda page: page.goto("/no/such/page"), "File Not Found"),
+    405: (lambda page: page.goto("/logout"), "This address does not take that kind of request"),
+    413: (lambda page: post_form(page, 1, 3_000_000), "That was more than the site accepts"),
+    429: (lock_out, "Too many failed sign-ins"),
+    500: (raise_an_error, "An unexpected error has occurred"),
+}
+
+
+def test_every_error_page_is_in_the_layout_under_the_content_security_policy(
+    tmp_path, watched_page
+):
+    with running_site(tmp_path, EMAIL_URL="consolemail://", LOGIN_FAILURE_LIMIT=2) as site:
+        new_page, violations = watched_page
+        for status, (visit, heading) in BROWSER_ERRORS.items():
+            page = new_page(site.url)  # a visitor of its own: no lockout or login carried over
+            response = visit(page)
+            page.wait_for_load_state("networkidle")
+
+            assert response.status == status, heading
+            assert "default-src 'self'" in response.headers["content-security-policy"]
+            expect(page.get_by_role("heading", name=heading)).to_be_visible()
+            reference = response.headers["x-request-id"]
+            expect(page.get_by_text(f"Error reference: {reference}")).to_be_visible()
+            expect(page.get_by_role("link", name="Back to the home page")).to_be_visible()
+            expect(page.locator("link[rel=stylesheet]")).to_have_count(1)
+            screenshot(page, f"7-error-{status}")
     assert violations == []

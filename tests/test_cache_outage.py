@@ -4,10 +4,12 @@ and the log says so once; when Redis is back, caching resumes without a restart.
 import pytest
 import redis
 from django.conf import settings as django_settings
+from django.test import Client
 
 from livesite import Browser, running_site
 from microblog import cache as fail_soft_cache
 from microblog.posts.demo import DEMO_PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +75,19 @@ def test_with_redis_gone_every_error_is_still_emailed(redis_cache, staff_client,
 
 
 @pytest.mark.slow
+def test_with_redis_gone_logins_work_and_lockouts_still_hold(redis_cache, user):
+    redis_cache.stop()
+    for _ in range(django_settings.AXES_FAILURE_LIMIT):
+        Client().post("/login", {"username": "anthony", "password": "wrong"})
+    susan = Client()
+
+    susan.post("/login", {"username": "susan", "password": PASSWORD})
+    refused = Client().post("/login", {"username": "anthony", "password": PASSWORD})
+
+    assert "Hi, susan!" in susan.get("/index").text
+    assert refused.status_code == 429
+
+
 def test_the_production_server_rides_out_a_redis_outage(tmp_path, own_redis):
     with running_site(tmp_path, workers=2, REDIS_URL=own_redis.url) as site:
         browser = Browser(site.url)

@@ -2,6 +2,7 @@
 the admin's, as a visitor, an attacker and the staff meet it."""
 
 import datetime
+from ipaddress import ip_network
 
 import pytest
 from axes.models import AccessAttempt
@@ -216,3 +217,28 @@ def test_an_attempt_keeps_no_password_token_or_form_data(user):
     assert attempt.username == "susan"
     for secret in ["my-secret-guess", token, "url-secret"]:
         assert secret not in stored
+
+
+def fail_forwarded(client, forwarded_for, times):
+    data = {"username": "susan", "password": "wrong-password"}
+    headers = {"X-Forwarded-For": forwarded_for}
+    return [client.post("/login", data, headers=headers) for _ in range(times)]
+
+
+def test_a_client_cannot_escape_the_lockout_by_saying_it_is_someone_else(user):
+    client = from_address("203.0.113.9")
+    for n in range(LIMIT):
+        fail_forwarded(client, f"198.51.100.{n}", 1)
+
+    assert log_in(client, "susan").status_code == 429
+
+
+def test_behind_a_named_proxy_each_client_is_counted_at_its_own_address(user, settings):
+    settings.TRUSTED_PROXIES = [ip_network("10.0.0.2/32")]
+    proxy = from_address("10.0.0.2")
+    # The proxy appends the address it saw; what a client wrote before it doesn't count.
+    fail_forwarded(proxy, "1.2.3.4, 198.51.100.7", LIMIT)
+
+    assert fail_forwarded(proxy, "198.51.100.7", 1)[0].status_code == 429
+    assert fail_forwarded(proxy, "198.51.100.7, 198.51.100.8", 1)[0].status_code == 200
+    assert AccessAttempt.objects.get(ip_address="198.51.100.7").failures_since_start == LIMIT
