@@ -1,5 +1,6 @@
-"""URLs with views that fail on purpose, for the error-handling tests."""
+"""URLs with views that fail or refuse on purpose, for the error-handling tests."""
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import include, path
 
@@ -23,7 +24,12 @@ async def write_then_fail_async(request):
     raise RuntimeError("failure after a database write")
 
 
+def forbidden(request):
+    raise PermissionDenied("not for you")
+
+
 urlpatterns = [
+    path("forbidden", forbidden),
     path("fail-after-write", write_then_fail),
     path("fail-after-write-outside-a-transaction", write_then_fail_outside_a_transaction),
     path("fail-after-write-async", write_then_fail_async),

@@ -132,6 +132,11 @@ ERRORS = {
         lambda client: client.post("/login", {f"field{n}": "x" for n in range(1001)}),
         "Bad request",
     ),
+    "a page the visitor may not see": (
+        403,
+        lambda client: client.get("/forbidden"),
+        "Forbidden",
+    ),
     "a form without its CSRF token": (
         403,
         lambda client: Client(enforce_csrf_checks=True).post("/login", {"username": "x"}),
@@ -149,6 +154,7 @@ ERRORS = {
 
 
 @pytest.mark.django_db
+@pytest.mark.urls("tests.faulty_urls")  # and /forbidden
 @pytest.mark.parametrize(("status", "send", "heading"), ERRORS.values(), ids=ERRORS.keys())
 def test_every_error_page_is_in_the_layout_with_its_reference_and_a_way_back(status, send, heading):
     response = send(Client(raise_request_exception=False))
