@@ -13,14 +13,12 @@ from django.views.decorators.debug import sensitive_post_parameters
 from accounts.forms import EditProfileForm, LoginForm, RegistrationForm
 from accounts.models import user_with_username
 
+
 # A login hashes a password (0.35 s of a core): inside the write transaction of a POST, SQLite's
 # write lock would be held all that time, and a flood of guesses starved other writers until they
 # failed. Without it, each of a login's writes (the failure's count, the session, last_login) is a
 # short transaction of its own.
-hashing_outside_a_transaction = method_decorator(transaction.non_atomic_requests, name="dispatch")
-
-
-@hashing_outside_a_transaction
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
 class LoginView(auth_views.LoginView):
     """Django's login (safe `next` handling included), with the tutorial's "remember me"."""
 

@@ -82,8 +82,8 @@ def servers(tmp_path_factory):
 
 
 def both(servers, **req):
-    production, gunicorn = (request(port, **req) for port in servers)
-    return production, gunicorn
+    """What Django made of one request behind each server: (production, gunicorn)."""
+    return tuple(request(port, **req) for port in servers)
 
 
 @pytest.mark.parametrize("headers", CORPUS.values(), ids=CORPUS.keys())
