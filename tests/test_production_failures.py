@@ -265,7 +265,7 @@ def test_a_killed_worker_is_replaced_under_load(tmp_path):
 
 class PasswordGuessing:
     """`connections` clients at one address, each trying a password for ever-new usernames, as
-    fast as the site answers; `answers` holds (when it was sent, status) of each try."""
+    fast as the site answers; `answers` holds (when it was sent, connection, status) of each try."""
 
     def __init__(self, url, connections, address):
         self.address = address
@@ -296,16 +296,19 @@ class PasswordGuessing:
             conn.request("POST", "/login", form, headers)
             response = conn.getresponse()
             response.read()
-            self.answers.append((sent, response.status))
+            self.answers.append((sent, n, response.status))
 
     def wait_until_refused(self, within):
-        """When the tries began to be refused: the sending time of the first of 16 refusals in a
-        row, looked for within `within` seconds of the start."""
+        """When the tries began to be refused: the sending time of the first refusal after which
+        every connection got only refusals, looked for within `within` seconds of the start. Each
+        connection sends one try at a time, so once each has been refused, none of the flood's
+        passwords is still being hashed."""
         while time.monotonic() - self.started < within:
             answers = sorted(self.answers)
-            for i in range(len(answers) - 15):
-                if all(status == 429 for _, status in answers[i : i + 16]):
-                    return answers[i][0]
+            refused = [status == 429 for _, _, status in answers]
+            since = len(refused) - refused[::-1].index(False) if False in refused else 0
+            if {n for _, n, _ in answers[since:]} == set(range(len(self._threads))):
+                return answers[since][0]
             time.sleep(0.2)
         raise AssertionError(f"still not refused after {within} s: {self.answers[-16:]}")
 
@@ -333,12 +336,12 @@ def test_a_password_guessing_flood_from_one_address_is_refused_before_hashing(tm
         visitors = visits(site.url + "/login", count=10, timeout=1.0)
         time.sleep(1)
 
-    forms = [status for _, status in flood.answers if status == 200]  # the form again: hashed
-    assert {status for _, status in flood.answers} <= {200, 429}
+    forms = [status for _, _, status in flood.answers if status == 200]  # the form again: hashed
+    assert {status for _, _, status in flood.answers} <= {200, 429}
     # The try that reaches the cap gets the lockout page; the tries of the other connections
     # already past the check when it was reached still get the form.
     cap = settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS
     assert cap - 1 <= len(forms) <= cap - 1 + 7
     assert refused_since - flood.started < 20
-    assert {status for sent, status in flood.answers if sent > refused_since} == {429}
+    assert {status for sent, _, status in flood.answers if sent > refused_since} == {429}
     assert visitors == [200] * 10
