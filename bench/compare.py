@@ -2,8 +2,9 @@
 
 Each tree runs its own `make production` (2 workers, DEBUG off, SQLite with 1,000 users and 10,000
 posts from its own seed_demo). Each round loads each page on one tree and then on the other, so
-that what the machine's speed does during the run, it does to both. Prints medians over the
-rounds, and this tree's requests/s and p99 as fractions of the other's.
+that what the machine's speed does during the run, it does to both; which tree goes first
+alternates from round to round. Prints medians over the rounds, and this tree's requests/s and
+p99 as fractions of the other's.
 
     git worktree add ../before <commit>
     make -C ../before check  # makes its .venv
@@ -58,9 +59,12 @@ def main():
         for url, cookie in loads.values():
             wrk(url, 2, cookie)  # warm
         measured = {key: [] for key in loads}
-        for _ in range(args.rounds):
+        for round_ in range(args.rounds):
+            # Which tree goes first alternates: a page loaded just after the other tree's load
+            # meets a machine in another state (caches, clock), and that must not favour one.
+            order = list(trees) if round_ % 2 == 0 else list(trees)[::-1]
             for path in pages:
-                for name in trees:
+                for name in order:
                     url, cookie = loads[name, path]
                     measured[name, path].append(wrk(url, args.seconds, cookie))
     medians = {
