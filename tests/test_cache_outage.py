@@ -74,7 +74,6 @@ def test_with_redis_gone_every_error_is_still_emailed(redis_cache, staff_client,
     assert len(sent_emails()) == 2
 
 
-@pytest.mark.slow
 def test_with_redis_gone_logins_work_and_lockouts_still_hold(redis_cache, user):
     redis_cache.stop()
     for _ in range(django_settings.AXES_FAILURE_LIMIT):
@@ -88,6 +87,7 @@ def test_with_redis_gone_logins_work_and_lockouts_still_hold(redis_cache, user):
     assert refused.status_code == 429
 
 
+@pytest.mark.slow
 def test_the_production_server_rides_out_a_redis_outage(tmp_path, own_redis):
     with running_site(tmp_path, workers=2, REDIS_URL=own_redis.url) as site:
         browser = Browser(site.url)
