@@ -235,8 +235,12 @@ def post_without_csrf_cookie(page):
     return submit_sign_in(page, "susan", DEMO_PASSWORD)
 
 
+# The site of the error pages' test locks a username out after this many failures, not 10.
+LOGIN_FAILURE_LIMIT = 2
+
+
 def lock_out(page):
-    for _ in range(2):  # the site's LOGIN_FAILURE_LIMIT below
+    for _ in range(LOGIN_FAILURE_LIMIT):
         response = sign_in_with(page, "susan", "wrong-password")
     return response
 
@@ -262,7 +266,9 @@ BROWSER_ERRORS = {
 def test_every_error_page_is_in_the_layout_under_the_content_security_policy(
     tmp_path, watched_page
 ):
-    with running_site(tmp_path, EMAIL_URL="consolemail://", LOGIN_FAILURE_LIMIT=2) as site:
+    with running_site(
+        tmp_path, EMAIL_URL="consolemail://", LOGIN_FAILURE_LIMIT=LOGIN_FAILURE_LIMIT
+    ) as site:
         new_page, violations = watched_page
         for status, (visit, heading) in BROWSER_ERRORS.items():
             page = new_page(site.url)  # a visitor of its own: no lockout or login carried over

@@ -41,13 +41,13 @@ def from_address(address="10.0.0.5"):
     return Client(REMOTE_ADDR=address)
 
 
-def log_in(client, username, password=PASSWORD, path="/login"):
-    return client.post(path, {"username": username, "password": password})
+def log_in(client, username, password=PASSWORD, path="/login", headers=None):
+    return client.post(path, {"username": username, "password": password}, headers=headers)
 
 
-def fail(client, username, times, path="/login"):
+def fail(client, username, times, path="/login", headers=None):
     """`times` wrong passwords; the responses."""
-    return [log_in(client, username, "wrong-password", path) for _ in range(times)]
+    return [log_in(client, username, "wrong-password", path, headers) for _ in range(times)]
 
 
 def is_logged_in(client):
@@ -220,9 +220,7 @@ def test_an_attempt_keeps_no_password_token_or_form_data(user):
 
 
 def fail_forwarded(client, forwarded_for, times):
-    data = {"username": "susan", "password": "wrong-password"}
-    headers = {"X-Forwarded-For": forwarded_for}
-    return [client.post("/login", data, headers=headers) for _ in range(times)]
+    return fail(client, "susan", times, headers={"X-Forwarded-For": forwarded_for})
 
 
 def test_a_client_cannot_escape_the_lockout_by_saying_it_is_someone_else(user):

@@ -305,10 +305,10 @@ class PasswordGuessing:
         passwords is still being hashed."""
         while time.monotonic() - self.started < within:
             answers = sorted(self.answers)
-            refused = [status == 429 for _, _, status in answers]
-            since = len(refused) - refused[::-1].index(False) if False in refused else 0
-            if {n for _, n, _ in answers[since:]} == set(range(len(self._threads))):
-                return answers[since][0]
+            forms = [i for i, (_, _, status) in enumerate(answers) if status != 429]
+            refusals = answers[forms[-1] + 1 :] if forms else answers
+            if {n for _, n, _ in refusals} == set(range(len(self._threads))):
+                return refusals[0][0]
             time.sleep(0.2)
         raise AssertionError(f"still not refused after {within} s: {self.answers[-16:]}")
 
