@@ -125,7 +125,10 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "OPTIONS": {
             "environment": "microblog.jinja2.environment",
-            "context_processors": ["django.contrib.messages.context_processors.messages"],
+            "context_processors": [
+                "django.contrib.messages.context_processors.messages",
+                "microblog.context_processors.csrf_input",
+            ],
         },
     },
     # The admin's and the debug toolbar's pages, in their apps.

@@ -1,9 +1,12 @@
+import re
+
 import pytest
 from django.db import DatabaseError, IntegrityError, transaction
+from django.test import Client
 
 from accounts.forms import EditProfileForm
 from accounts.models import USERNAME_TAKEN, User
-from tests.factories import UserFactory
+from tests.factories import USER_BACKEND, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +38,23 @@ def test_edit_profile_form_shows_values_changed_elsewhere_at_once(logged_in, use
     assert 'value="susanna"' in response.text
     assert "Changed in the admin." in response.text
     assert "I like posting." not in response.text
+
+
+def test_both_forms_of_the_page_carry_one_csrf_token_that_each_form_posts_with(user):
+    """The profile form and the layout's logout button: one mask per page (see
+    microblog/context_processors.py), and it is a token the CSRF check takes."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user, backend=USER_BACKEND)
+    page = client.get("/edit_profile").text
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+
+    assert len(tokens) == 2 and tokens[0] == tokens[1]
+    saved = client.post(
+        "/edit_profile", {"username": "susan", "about_me": "Hi", "csrfmiddlewaretoken": tokens[0]}
+    )
+    assert saved.status_code == 302
+    assert client.post("/logout", {"csrfmiddlewaretoken": tokens[1]}).status_code == 302
+    assert client.get("/edit_profile").url == "/login?next=/edit_profile"
 
 
 def test_keeping_own_name_saves_about_me(logged_in, user):
