@@ -12,6 +12,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts.forms import EditProfileForm, LoginForm, RegistrationForm
 from accounts.models import user_with_username
+from microblog.renderers import shared_unbound_form
 
 
 # A login hashes a password (0.35 s of a core): inside the write transaction of a POST, SQLite's
@@ -24,6 +25,16 @@ class LoginView(auth_views.LoginView):
 
     form_class = LoginForm
     redirect_authenticated_user = True
+
+    def get_form(self, form_class=None):
+        """A GET shows the process's one empty form (shared_unbound_form); a POST builds its own."""
+        form_class = form_class or self.get_form_class()
+        kwargs = self.get_form_kwargs()
+        if "data" in kwargs:
+            return form_class(**kwargs)
+        # AuthenticationForm reads the request only to validate, and an unbound form never does.
+        del kwargs["request"]
+        return shared_unbound_form(form_class, **kwargs)
 
     def form_valid(self, form):
         response = super().form_valid(form)

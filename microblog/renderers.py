@@ -42,3 +42,29 @@ def render_form(form):
 @lru_cache(maxsize=1024)
 def unbound_form_html(form_class, prefix, values):
     return form_class(prefix=prefix, initial=dict(values)).as_div()
+
+
+def shared_unbound_form(form_class, **kwargs):
+    """An unbound form_class(**kwargs), built once per process and shown by every request.
+
+    Building a form deep-copies its fields (the sign-in form: a tenth of /login's instructions), and
+    an unbound form is only read when a page shows it. Anything that could make one request's form
+    differ from another's gets a form of its own, built as Django builds it: kwargs besides prefix
+    and initial, initial values that can't be a key, and callable initial values (evaluated when
+    shown). README: Shortcuts.
+    """
+    initial = kwargs.get("initial") or {}
+    fields = form_class.base_fields.values()
+    if set(kwargs) <= {"prefix", "initial"} and not any(
+        callable(value) for value in [*initial.values(), *(field.initial for field in fields)]
+    ):
+        try:
+            return unbound_form(form_class, kwargs.get("prefix"), frozenset(initial.items()))
+        except TypeError:  # a value that can't be a key (a list)
+            pass
+    return form_class(**kwargs)
+
+
+@lru_cache(maxsize=64)
+def unbound_form(form_class, prefix, initial):
+    return form_class(prefix=prefix, initial=dict(initial))

@@ -9,7 +9,7 @@ from django.test import Client
 from livesite import RedisServer, running_site, smtp_sink
 from microblog.errors.email import AdminEmailHandler
 from microblog.posts.lists import render_post_list
-from microblog.renderers import unbound_form_html
+from microblog.renderers import unbound_form, unbound_form_html
 from tests.factories import USER_BACKEND, UserFactory
 
 
@@ -19,6 +19,7 @@ def empty_caches():
     cache.clear()
     render_post_list.cache_clear()
     unbound_form_html.cache_clear()
+    unbound_form.cache_clear()
 
 
 class SameThreadSender:

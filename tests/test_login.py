@@ -1,8 +1,15 @@
+import itertools
+
 import pytest
 from asgiref.sync import async_to_sync
+from django import forms
 from django.contrib.auth import aauthenticate, aget_user
+from django.contrib.auth.models import AnonymousUser
 from django.test import Client, RequestFactory
 
+from accounts.forms import LoginForm
+from accounts.views import LoginView
+from microblog.renderers import shared_unbound_form
 from tests.factories import PASSWORD, USER_BACKEND
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +34,40 @@ def test_every_visitor_gets_the_same_sign_in_form_with_a_csrf_token_of_their_own
     assert first.split("<h1>")[1] == second.split("<h1>")[1].replace(
         csrf_token(second), csrf_token(first)
     )
+
+
+def test_the_shared_empty_form_shows_as_the_form_django_builds_for_each_request(rf):
+    request = rf.get("/login")
+
+    assert shared_unbound_form(LoginForm).as_div() == LoginForm(request=request).as_div()
+
+
+def test_a_sign_in_page_with_a_prefix_and_initial_values_shows_them(rf):
+    class Prefilled(LoginView):
+        prefix = "signin"
+
+        def get_initial(self):
+            return {"username": self.request.GET["as"]}
+
+    def page(name):
+        request = rf.get("/login", {"as": name})
+        request.user = AnonymousUser()
+        return Prefilled.as_view()(request).render().text
+
+    assert 'name="signin-username"' in page("susan") and 'value="susan"' in page("susan")
+    assert 'value="anthony"' in page("anthony") and "susan" not in page("anthony")
+
+
+def test_a_form_with_callable_initial_values_is_built_for_each_request():
+    counter = itertools.count()
+
+    class Numbered(forms.Form):
+        number = forms.IntegerField(initial=lambda: next(counter))
+
+    shown = {shared_unbound_form(Numbered)["number"].value() for _ in range(3)}
+    given = {shared_unbound_form(Numbered, initial={"number": counter.__next__})["number"].value()}
+
+    assert len(shown) == 3 and given.isdisjoint(shown)
 
 
 def test_what_one_visitor_typed_never_shows_in_anothers_sign_in_form(client, user):
