@@ -50,21 +50,25 @@ def shared_unbound_form(form_class, **kwargs):
     Building a form deep-copies its fields (the sign-in form: a tenth of /login's instructions), and
     an unbound form is only read when a page shows it. Anything that could make one request's form
     differ from another's gets a form of its own, built as Django builds it: kwargs besides prefix
-    and initial, initial values that can't be a key, and callable initial values (evaluated when
-    shown). README: Shortcuts.
+    and initial, initial values that can't be a key, and callable initial values (see
+    unbound_form). README: Shortcuts.
     """
-    initial = kwargs.get("initial") or {}
-    fields = form_class.base_fields.values()
-    if set(kwargs) <= {"prefix", "initial"} and not any(
-        callable(value) for value in [*initial.values(), *(field.initial for field in fields)]
-    ):
+    if set(kwargs) <= {"prefix", "initial"}:
+        initial = kwargs.get("initial") or {}
         try:
-            return unbound_form(form_class, kwargs.get("prefix"), frozenset(initial.items()))
+            form = unbound_form(form_class, kwargs.get("prefix"), frozenset(initial.items()))
         except TypeError:  # a value that can't be a key (a list)
-            pass
+            form = None
+        if form is not None:
+            return form
     return form_class(**kwargs)
 
 
 @lru_cache(maxsize=64)
 def unbound_form(form_class, prefix, initial):
-    return form_class(prefix=prefix, initial=dict(initial))
+    """The form to share for these values, or None if it can't be shared: an initial value that
+    is callable, given or a field's own (its __init__'s included), is worked out when the form is
+    shown, and so may differ from request to request. Checked once, on the form built."""
+    form = form_class(prefix=prefix, initial=dict(initial))
+    initials = [*form.initial.values(), *(field.initial for field in form.fields.values())]
+    return None if any(callable(value) for value in initials) else form
