@@ -18,8 +18,16 @@ class UserAdmin(BaseUserAdmin):
         ("Profile", {"fields": ["about_me", "last_seen"]}),
     ]
 
-    def changeform_view(self, request, *args, **kwargs):
-        """The admin's add and change pages, safe from two staff saving one name at once.
+    def add_view(self, request, form_url="", extra_context=None):
+        return self.unless_name_taken(super().add_view, request, form_url, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return self.unless_name_taken(
+            super().change_view, request, object_id, form_url, extra_context
+        )
+
+    def unless_name_taken(self, view, request, *args):
+        """The admin's add or change page, safe from two staff saving one name at once.
 
         Both saves can pass the form's clean_username before either is written; the unique
         constraint then refuses the later one, and the admin's own transaction rolls back all it
@@ -28,8 +36,8 @@ class UserAdmin(BaseUserAdmin):
         too, as it did the first.
         """
         try:
-            return super().changeform_view(request, *args, **kwargs)
+            return view(request, *args)
         except IntegrityError:
             if request.method != "POST":
                 raise
-            return super().changeform_view(request, *args, **kwargs)
+            return view(request, *args)

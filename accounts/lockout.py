@@ -10,13 +10,13 @@ two things of the site's own.
 
 import logging
 
-from axes.attempts import get_cool_off_threshold
 from axes.handlers.database import AxesDatabaseHandler
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Sum
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 log = logging.getLogger("microblog.lockout")
 
@@ -63,7 +63,7 @@ class LockoutHandler(AxesDatabaseHandler):
     def address_is_capped(self, request):
         recent = AccessAttempt.objects.filter(
             ip_address=request.axes_ip_address,
-            attempt_time__gte=get_cool_off_threshold(request),
+            attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME,
         )
         failures = recent.aggregate(total=Sum("failures_since_start"))["total"] or 0
         return failures >= settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS

@@ -1,14 +1,11 @@
 from hashlib import md5
 
-from asgiref.sync import sync_to_async
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Value
 from django.db.models.functions import Length, Lower
 from django.db.models.lookups import Exact, LessThanOrEqual
 from django.urls import reverse
-
-from microblog.prepared import PreparedQuery
 
 USERNAME_TAKEN = "Please use a different username."
 EMAIL_TAKEN = "Please use a different email address."
@@ -32,14 +29,11 @@ class UserQuerySet(models.QuerySet):
 class CaseInsensitiveUserManager(UserManager.from_queryset(UserQuerySet)):
     def get_by_natural_key(self, username):
         """Log in with any capitalisation: usernames are unique regardless of case."""
-        user = user_with_username.first(username)
-        if user is None:
-            raise self.model.DoesNotExist
-        return user
+        return self.with_username(username).get()
 
     async def aget_by_natural_key(self, username):
         """The same rule for aauthenticate(): Django's own twin would look the name up as typed."""
-        return await sync_to_async(self.get_by_natural_key)(username)
+        return await self.with_username(username).aget()
 
 
 class User(AbstractUser):
@@ -77,8 +71,3 @@ class User(AbstractUser):
         """The Gravatar image for this user's email, an identicon when they have none."""
         digest = md5(self.email.lower().encode(), usedforsecurity=False).hexdigest()
         return f"https://www.gravatar.com/avatar/{digest}?d=identicon&s={size}"
-
-
-# The lookups of every logged-in page view (the user, a profile's owner), compiled once.
-user_with_pk = PreparedQuery(lambda pk: User.objects.filter(pk=pk), int)
-user_with_username = PreparedQuery(lambda username: User.objects.with_username(username), str)

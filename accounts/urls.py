@@ -22,7 +22,7 @@ register_converter(UsernameConverter, "username")
 urlpatterns = [
     path("login", views.LoginView.as_view(), name="login"),
     path("logout", auth_views.LogoutView.as_view(), name="logout"),
-    path("register", views.register, name="register"),
+    path("register", views.RegisterView.as_view(), name="register"),
     path("user/<username:username>", views.profile, name="profile"),
-    path("edit_profile", views.edit_profile, name="edit_profile"),
+    path("edit_profile", views.EditProfileView.as_view(), name="edit_profile"),
 ]

@@ -1,40 +1,24 @@
-import copy
-
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
-from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.generic import CreateView, UpdateView
 
 from accounts.forms import EditProfileForm, LoginForm, RegistrationForm
-from accounts.models import user_with_username
-from microblog.renderers import shared_unbound_form
+from accounts.models import User
+from microblog.posts.models import Post
 
 
-# A login hashes a password (0.35 s of a core): inside the write transaction of a POST, SQLite's
-# write lock would be held all that time, and a flood of guesses starved other writers until they
-# failed. Without it, each of a login's writes (the failure's count, the session, last_login) is a
-# short transaction of its own.
-@method_decorator(transaction.non_atomic_requests, name="dispatch")
 class LoginView(auth_views.LoginView):
     """Django's login (safe `next` handling included), with the tutorial's "remember me"."""
 
     form_class = LoginForm
     redirect_authenticated_user = True
-
-    def get_form(self, form_class=None):
-        """A GET shows the process's one empty form (shared_unbound_form); a POST builds its own."""
-        form_class = form_class or self.get_form_class()
-        kwargs = self.get_form_kwargs()
-        if "data" in kwargs:
-            return form_class(**kwargs)
-        # AuthenticationForm reads the request only to validate, and an unbound form never does.
-        del kwargs["request"]
-        return shared_unbound_form(form_class, **kwargs)
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -44,39 +28,58 @@ class LoginView(auth_views.LoginView):
         return response
 
 
-@transaction.non_atomic_requests
-def admin_login(request):
-    """The admin's login, its password hashed outside a transaction as LoginView's is."""
-    return admin.site.login(request)
+class UsernameFormMixin:
+    """form_valid of the views whose form sets a username: a name that the database refuses,
+    taken by a concurrent request after the form's own check, is a form error like any other.
+
+    Their POST runs in one transaction (transaction.atomic on `post`): if the request fails after
+    it wrote, nothing of it stays. Their GET takes none: on SQLite every transaction takes the
+    write lock at BEGIN (settings.py), and showing a form must not queue for it.
+    """
+
+    success_message = ""
+
+    def form_valid(self, form):
+        if form.save_unless_taken() is None:
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return redirect(self.success_url)
 
 
-@sensitive_post_parameters("password1", "password2")
-def register(request):
-    if request.user.is_authenticated:
-        return redirect("index")
-    form = RegistrationForm(request.POST or None)
-    if form.is_valid() and form.save_unless_taken():
-        messages.success(request, "Congratulations, you are now a registered user!")
-        return redirect("login")
-    return TemplateResponse(request, "accounts/register.html", {"form": form})
+@method_decorator(sensitive_post_parameters("password1", "password2"), name="dispatch")
+@method_decorator(transaction.atomic, name="post")
+class RegisterView(UsernameFormMixin, CreateView):
+    form_class = RegistrationForm
+    template_name = "accounts/register.html"
+    success_url = reverse_lazy("login")
+    success_message = "Congratulations, you are now a registered user!"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return redirect("index")
+        return super().dispatch(request, *args, **kwargs)
+
+
+@method_decorator(transaction.atomic, name="post")
+class EditProfileView(LoginRequiredMixin, UsernameFormMixin, UpdateView):
+    form_class = EditProfileForm
+    template_name = "accounts/edit_profile.html"
+    success_url = reverse_lazy("edit_profile")
+    success_message = "Your changes have been saved."
+
+    def get_object(self, queryset=None):
+        # The form's own copy of the user: validation writes the submitted values onto it, and a
+        # refused change must not show in the page's layout (request.user) as if it were saved.
+        return User.objects.get(pk=self.request.user.pk)
 
 
 def profile(request, username):
-    user = user_with_username.first(username)
-    if user is None:
-        raise Http404("No such user")
+    """A user's page: who they are and their most recent posts."""
+    user = get_object_or_404(User.objects.with_username(username))
     if user.username != username:
         # One address per profile: /user/ALICE is /user/alice.
         return redirect(user, permanent=True)
-    return TemplateResponse(request, "accounts/profile.html", {"profile_user": user})
-
-
-@login_required
-def edit_profile(request):
-    # Edit a copy: validation writes the submitted values onto the instance, and a refused change
-    # must not show up in this page's layout as if it had been saved.
-    form = EditProfileForm(request.POST or None, instance=copy.copy(request.user))
-    if form.is_valid() and form.save_unless_taken():
-        messages.success(request, "Your changes have been saved.")
-        return redirect("edit_profile")
-    return TemplateResponse(request, "accounts/edit_profile.html", {"form": form})
+    posts = user.posts.all()[: Post.RECENT]
+    return TemplateResponse(
+        request, "accounts/profile.html", {"profile_user": user, "posts": posts}
+    )

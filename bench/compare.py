@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 from bench.load import PAGES, wrk
-from livesite import ROOT, Browser, free_port, production_env, serve, site_env
+from livesite import ROOT, SiteClient, free_port, production_env, serve, site_env
 from microblog.posts.demo import DEMO_PASSWORD
 
 
@@ -52,7 +52,7 @@ def main():
         for name, tree in trees.items():
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
             url = stack.enter_context(served(tree, folder)).url
-            browser = Browser(url)
+            browser = SiteClient(url)
             browser.log_in("susan", DEMO_PASSWORD)
             for path, logged_in in pages.items():
                 loads[name, path] = (url + path, browser.cookie_header() if logged_in else None)

@@ -15,12 +15,12 @@ import time
 from contextlib import nullcontext
 from pathlib import Path
 
-from livesite import Browser, free_port, manage, running_site, smtp_sink
+from livesite import SiteClient, free_port, manage, running_site, smtp_sink
 from microblog.posts.demo import DEMO_PASSWORD
 
 
 def error_page_latencies(site_url, requests):
-    browser = Browser(site_url)
+    browser = SiteClient(site_url)
     browser.log_in("admin", DEMO_PASSWORD)
     latencies = []
     for _ in range(requests):

@@ -25,7 +25,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from livesite import ROOT, Browser, free_port, manage, running_site, wait_for_port
+from livesite import ROOT, SiteClient, free_port, manage, running_site, wait_for_port
 from microblog.posts.demo import DEMO_PASSWORD
 
 PAGES = {
@@ -107,7 +107,7 @@ def benchmark(database, seconds, rounds):
         seed = ["--users", "1000", "--posts", "10000"]
         # Keep the access log off stdout's pipe to a file, as a real deployment would.
         with running_site(Path(tmp), workers=2, seed_args=seed, SECURE_COOKIES="off") as site:
-            browser = Browser(site.url)
+            browser = SiteClient(site.url)
             browser.log_in("susan", DEMO_PASSWORD)
             cookie = browser.cookie_header()
             loads = {"yardstick": (bare_url, None)}

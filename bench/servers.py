@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bench.load import wrk
 from livesite import (
-    Browser,
+    SiteClient,
     SlowClients,
     free_port,
     prepare,
@@ -55,7 +55,7 @@ def main():
                     with SlowClients(url, 8, body=body):
                         answered[body] = visits(url + "/login", count=10, timeout=1.0).count(200)
                 slow = f"{answered[False]}/10 {answered[True]:>10}/10"
-                browser = Browser(url)
+                browser = SiteClient(url)
                 browser.log_in("susan", DEMO_PASSWORD)
                 cookie = browser.cookie_header()
                 for path, page_cookie in [("/login", None), ("/user/susan", cookie)]:

@@ -350,8 +350,9 @@ class NoRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
-class Browser:
-    """A small HTTP client with cookies and CSRF token, for a site served by another process.
+class SiteClient:
+    """An HTTP client (urllib, not a browser) with cookies and CSRF token, for a site served by
+    another process.
 
     It follows redirects, unless made with follow_redirects=False."""
 
@@ -471,7 +472,7 @@ def slow_request(url, body=False):
     host = urllib.parse.urlsplit(url).hostname
     if not body:
         return f"GET /login HTTP/1.1\r\nHost: {host}\r\n".encode(), b"X-Trickle: 1\r\n"
-    visitor = Browser(url)
+    visitor = SiteClient(url)
     visitor.get("/login")
     headers = f"POST /login HTTP/1.1\r\nHost: {host}\r\nContent-Length: 100000\r\n"
     headers += f"Cookie: {visitor.cookie_header()}\r\n"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import psycopg
 
 from accounts.models import USERNAME_TAKEN
-from livesite import Browser, write_lock
+from livesite import SiteClient, write_lock
 from microblog.posts.demo import DEMO_PASSWORD
 
 SAVED = "Your changes have been saved."
@@ -36,7 +36,7 @@ def rename_race(site_url, database_url, rounds):
     saved. Then it lets them go, and the database's unique constraint has the last word.
     """
     postgres = database_url.startswith("postgres")
-    racers = {"susan": Browser(site_url), "john": Browser(site_url)}
+    racers = {"susan": SiteClient(site_url), "john": SiteClient(site_url)}
     for name, browser in racers.items():
         browser.log_in(name, DEMO_PASSWORD)
         browser.get("/edit_profile")

@@ -1,32 +1,17 @@
-"""The Jinja2 environment of the site's pages (templates/): Django's helpers, under their names.
+"""The Jinja2 environment of the site's pages (templates/), as Django's documentation sets one up.
 
 The pages are Jinja2 rather than Django templates because Jinja2 compiles each template to Python
 once: measured with bench.profile, rendering was about half of each page's time in the Django
-template language. The admin and the debug toolbar keep their own Django templates.
+template language. The admin and the debug toolbar keep their own Django templates, and forms
+render through FORM_RENDERER (settings.py).
 """
 
-from functools import lru_cache
-
 from django.templatetags.static import static
-from django.urls import get_script_prefix, reverse
+from django.urls import reverse
 from django.utils import formats, timezone
 from jinja2 import Environment
 
 from microblog.errors.request_id import get_request_id
-from microblog.posts.lists import post_list
-from microblog.renderers import render_form
-
-
-def url(name, *args):
-    """{{ url("profile", username) }}: the path of a named URL, as Django's `url` tag gives it."""
-    return reverse_once(get_script_prefix(), name, args)
-
-
-# Per process: a URL is a function of its name, its arguments and the prefix the site is served
-# under, and reversing it was a tenth of a page's time. The size bounds the memory.
-@lru_cache(maxsize=4096)
-def reverse_once(prefix, name, args):
-    return reverse(name, args=args)
 
 
 def date(value, format_name):
@@ -35,15 +20,10 @@ def date(value, format_name):
 
 
 def environment(**options):
-    # Always on, as in the Django template language: a page never prints unescaped text.
-    options.pop("autoescape", None)
-    env = Environment(autoescape=True, **options)
+    env = Environment(**options)  # noqa: S701 (Django's backend passes autoescape=True)
     env.globals.update(
-        # A static file's URL changes only with a deploy, which starts new processes.
-        static=lru_cache(maxsize=256)(static),
-        url=url,
-        post_list=post_list,
-        render_form=render_form,
+        static=static,
+        url=reverse,
         # The error pages' reference: also in the log line and the admins' email.
         request_id=get_request_id,
     )

@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Django's own form templates, for FORM_RENDERER below.
+    "django.forms",
     "axes",
     "accounts",
     "microblog.posts",
@@ -111,24 +113,21 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Turns a refused login into the lockout page (accounts/lockout.py).
     "axes.middleware.AxesMiddleware",
-    # The transaction policy, for every view: a request that may change data (POST, PUT, PATCH,
-    # DELETE) runs its view in one transaction, rolled back if it fails; safe requests (GET, HEAD)
-    # change nothing and run without one. Last: its process_exception rolls back first.
-    "microblog.transactions.AtomicWritesMiddleware",
 ]
 
-FORM_RENDERER = "microblog.renderers.FormRenderer"
+# Forms render with the first engine below that has their template: Django's Jinja2 form
+# templates (django.forms' jinja2/ folder) for the site's pages, the admin's own Django templates
+# for its widgets.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 TEMPLATES = [
     # The site's pages (templates/) are Jinja2: see microblog/jinja2.py for why.
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
         "OPTIONS": {
             "environment": "microblog.jinja2.environment",
-            "context_processors": [
-                "django.contrib.messages.context_processors.messages",
-                "microblog.context_processors.csrf_input",
-            ],
+            "context_processors": ["django.contrib.messages.context_processors.messages"],
         },
     },
     # The admin's and the debug toolbar's pages, in their apps.
@@ -200,7 +199,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # First: a locked-out login is refused before any password is hashed.
     "accounts.backends.LockoutBackend",
-    "accounts.backends.UserBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "index"
@@ -349,7 +348,7 @@ LOGGING = {
         "mail_admins": {
             "level": "ERROR",
             "filters": PRODUCTION_ONLY,
-            "class": "microblog.errors.email.AdminEmailHandler",
+            "class": "microblog.errors.email.ErrorEmailHandler",
             # Repeats of one error within this many seconds send a single email.
             "window": env.int("ERROR_EMAIL_WINDOW", default=600),
         },

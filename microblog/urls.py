@@ -4,26 +4,24 @@ from django.http import Http404
 from django.urls import include, path
 from django.views import defaults
 
-from accounts import views as accounts
 from microblog.errors import views as errors
 
 urlpatterns = [
     path("", include("microblog.posts.urls")),
     path("", include("accounts.urls")),
     path("errors/test", errors.raise_test_error, name="raise_test_error"),
-    path("admin/login/", accounts.admin_login),  # before the admin's own
     path("admin/", admin.site.urls),
 ]
 
-handler400 = errors.bad_request
-handler500 = errors.server_error
+# Django's own 400 and 500 views render 400.html and 500.html without a request context:
+# whatever broke the request (the database, the session) must not break its error page too.
 
 if settings.DEBUG:
     # With DEBUG on Django shows its debug pages instead of 404.html and 500.html:
     # these URLs show the pages that users will see in production.
     urlpatterns += [
         path("errors/404", defaults.page_not_found, {"exception": Http404()}),
-        path("errors/500", errors.server_error),
+        path("errors/500", defaults.server_error),
     ]
 
 if settings.DEBUG_TOOLBAR:

@@ -7,19 +7,14 @@ from django.core.cache import cache
 from django.test import Client
 
 from livesite import RedisServer, running_site, smtp_sink
-from microblog.errors.email import AdminEmailHandler
-from microblog.posts.lists import render_post_list
-from microblog.renderers import unbound_form, unbound_form_html
+from microblog.errors.email import ErrorEmailHandler
 from tests.factories import USER_BACKEND, UserFactory
 
 
 @pytest.fixture(autouse=True)
-def empty_caches():
-    """The error-email throttle and rendered HTML are cached: each test starts afresh."""
+def empty_cache():
+    """The error-email throttle lives in the cache: each test starts afresh."""
     cache.clear()
-    render_post_list.cache_clear()
-    unbound_form_html.cache_clear()
-    unbound_form.cache_clear()
 
 
 class SameThreadSender:
@@ -35,7 +30,7 @@ class SameThreadSender:
 
 @pytest.fixture(autouse=True)
 def error_reports_in_the_test_thread(monkeypatch):
-    monkeypatch.setattr(AdminEmailHandler, "sender", SameThreadSender())
+    monkeypatch.setattr(ErrorEmailHandler, "sender", SameThreadSender())
 
 
 @pytest.fixture

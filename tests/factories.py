@@ -6,7 +6,7 @@ from microblog.posts.models import Post
 PASSWORD = "correct-horse-battery"
 # The backend that logs users in, for force_login: the first in AUTHENTICATION_BACKENDS, axes'
 # lockout check, only refuses.
-USER_BACKEND = "accounts.backends.UserBackend"
+USER_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 class UserFactory(factory.django.DjangoModelFactory):

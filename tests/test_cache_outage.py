@@ -6,7 +6,7 @@ import redis
 from django.conf import settings as django_settings
 from django.test import Client
 
-from livesite import Browser, running_site
+from livesite import SiteClient, running_site
 from microblog import cache as fail_soft_cache
 from microblog.posts.demo import DEMO_PASSWORD
 from tests.factories import PASSWORD
@@ -90,12 +90,12 @@ def test_with_redis_gone_logins_work_and_lockouts_still_hold(redis_cache, user):
 @pytest.mark.slow
 def test_the_production_server_rides_out_a_redis_outage(tmp_path, own_redis):
     with running_site(tmp_path, workers=2, REDIS_URL=own_redis.url) as site:
-        browser = Browser(site.url)
+        browser = SiteClient(site.url)
         browser.log_in("susan", DEMO_PASSWORD)
         own_redis.stop()
 
         down = [browser.get(path)[0] for path in ["/", "/user/susan", "/edit_profile"]]
-        down.append(Browser(site.url).get("/login")[0])
+        down.append(SiteClient(site.url).get("/login")[0])
         saved = browser.post("/edit_profile", {"username": "susan", "about_me": "no cache"})
 
         own_redis.start()

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import redis
 
-from livesite import Browser, break_table, drop_database, free_port, repair_table, running_site
+from livesite import SiteClient, break_table, drop_database, free_port, repair_table, running_site
 from microblog.posts.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.slow
@@ -24,7 +24,7 @@ def reference_on(page):
 
 
 def admin_browser(site):
-    browser = Browser(site.url)
+    browser = SiteClient(site.url)
     browser.log_in("admin", DEMO_PASSWORD)
     return browser
 
@@ -58,7 +58,7 @@ def test_error_gives_500_page_with_reference_one_email_and_log_line(tmp_path, sm
 def test_startup_is_logged_once_with_environment_and_release(tmp_path):
     env = {"EMAIL_URL": "consolemail://", "ENVIRONMENT": "staging", "RELEASE": "r123"}
     with running_site(tmp_path, **env) as site:
-        Browser(site.url).get("/login")
+        SiteClient(site.url).get("/login")
         startups = re.findall(
             r"^.* INFO: Microblog startup \(environment staging, release r123\) "
             r"\[in .+wsgi\.py:\d+\]$",

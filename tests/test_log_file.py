@@ -11,7 +11,7 @@ from django.conf import settings
 from django.test import Client
 
 from livesite import PRODUCTION_SECRET_KEY, manage, site_env
-from microblog.errors.email import AdminEmailHandler
+from microblog.errors.email import ErrorEmailHandler
 from microblog.errors.log import LogFileHandler
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +90,7 @@ def test_an_error_is_in_the_log_before_its_email_is_sent(staff_client, monkeypat
         def submit(self, job, *args):
             log_when_sending.append(read_log())
 
-    monkeypatch.setattr(AdminEmailHandler, "sender", RecordingSender())
+    monkeypatch.setattr(ErrorEmailHandler, "sender", RecordingSender())
     request_id = staff_client.get("/errors/test").headers["X-Request-ID"]
 
     [log] = log_when_sending
@@ -172,7 +172,7 @@ def test_runserver_access_log_is_neither_emailed_nor_in_the_log_file(sent_emails
 WRITER = """
 import logging, sys
 from pathlib import Path
-from microblog.errors.email import AdminEmailHandler
+from microblog.errors.email import ErrorEmailHandler
 from microblog.errors.log import LogFileHandler
 handler = LogFileHandler(Path(sys.argv[1]) / "microblog.log", maxBytes=4096, backupCount=1000)
 logging.getLogger("writer").addHandler(handler)

@@ -21,8 +21,8 @@ import pytest
 from django.conf import settings
 
 from livesite import (
-    Browser,
     PostgresServer,
+    SiteClient,
     SlowClients,
     break_table,
     free_port,
@@ -117,7 +117,7 @@ def test_an_oversized_request_body_is_refused_before_it_is_read(shared_site):
 
 
 def test_oversized_request_headers_get_an_error_not_a_stuck_worker(shared_site):
-    huge = Browser(shared_site.url).get("/login", headers={"X-Padding": "x" * 1_000_000})
+    huge = SiteClient(shared_site.url).get("/login", headers={"X-Padding": "x" * 1_000_000})
 
     assert huge[0] in (400, 413, 431)
     assert visits(shared_site.url + "/login", count=3) == [200] * 3
@@ -144,7 +144,7 @@ def test_database_outage_shows_the_error_page_then_recovers_without_restart(tmp_
         smtp_sink() as inbox,
         running_site(tmp_path, workers=2, EMAIL_URL=inbox.url, **database) as site,
     ):
-        browser = Browser(site.url)
+        browser = SiteClient(site.url)
         browser.log_in("susan", DEMO_PASSWORD)
 
         own_postgres.stop()
@@ -177,7 +177,7 @@ def test_sigterm_finishes_requests_and_queued_error_emails_then_exits(tmp_path, 
         smtp_sink(delay=4) as inbox,
         running_site(tmp_path, workers=2, EMAIL_URL=inbox.url) as site,
     ):
-        browser = Browser(site.url, follow_redirects=False)
+        browser = SiteClient(site.url, follow_redirects=False)
         browser.log_in("susan", DEMO_PASSWORD)
         in_flight = {}
 

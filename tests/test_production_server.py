@@ -11,8 +11,8 @@ from granian import Granian
 
 from livesite import (
     ROOT,
-    Browser,
     NoRedirects,
+    SiteClient,
     free_port,
     manage,
     production_env,
@@ -71,7 +71,7 @@ def test_server_terminates_tls_itself_with_certificate_and_key_from_the_environm
     )
     tls = {"TLS_CERTIFICATE": cert, "TLS_KEY": key}
     with running_site(tmp_path, scheme="https", SECURE_SSL_REDIRECT="on", **tls) as site:
-        browser = Browser(site.url)
+        browser = SiteClient(site.url)
         browser.log_in("susan", DEMO_PASSWORD)  # the session cookie is Secure: HTTPS works
 
         status, page = browser.get("/user/susan")
@@ -104,7 +104,7 @@ def test_behind_a_named_tls_proxy_plain_http_is_redirected_and_proxied_https_ser
 def test_forms_and_names_beyond_ascii_arrive_as_sent(shared_site):
     """What the server passes to Django: a form's body, cookies, a percent-encoded path."""
     password = "a-long-secret-1"
-    browser = Browser(shared_site.url)
+    browser = SiteClient(shared_site.url)
     form = {"email": "jose@example.com", "password1": password, "password2": password}
     browser.post("/register", {"username": "josé", **form})
     browser.log_in("josé", password)
@@ -115,7 +115,7 @@ def test_forms_and_names_beyond_ascii_arrive_as_sent(shared_site):
 
 
 def test_a_sibling_sites_cookie_beyond_ascii_keeps_the_user_logged_in(shared_site):
-    browser = Browser(shared_site.url)
+    browser = SiteClient(shared_site.url)
     browser.log_in("susan", DEMO_PASSWORD)
     # "café" as UTF-8, as a browser sends a cookie another site of the domain set: http.client
     # sends each character of a header as one latin-1 byte.

@@ -1,6 +1,6 @@
 """The error emails: built in the failing request, recorded and sent in the background, throttled.
 
-Where error emails are configured: LOGGING in settings.py routes errors to AdminEmailHandler
+Where error emails are configured: LOGGING in settings.py routes errors to ErrorEmailHandler
 below; ADMINS, EMAIL_URL and ERROR_EMAIL_WINDOW come from the environment.
 """
 
@@ -118,7 +118,7 @@ class ErrorReport:
     site_url: str  # "" when there is no address to link to (site_url_of)
 
 
-class AdminEmailHandler(log.AdminEmailHandler):
+class ErrorEmailHandler(log.AdminEmailHandler):
     """Django's AdminEmailHandler, made fit for production.
 
     - The report (Django's subject and text, cleansed by our SafeExceptionReporterFilter) is
@@ -177,7 +177,7 @@ class AdminEmailHandler(log.AdminEmailHandler):
 
     def deliver(self, report):
         """Record the error, then email it unless the throttle holds a repeat back."""
-        group, reopened = record(report)
+        group, reopened = save_to_errors_admin(report)
         held_back = 0 if reopened else self.throttle.admit(report.fingerprint)
         if held_back is None:
             return
@@ -190,13 +190,13 @@ class AdminEmailHandler(log.AdminEmailHandler):
         self.send_mail(subject, text)  # a failure is logged by the sender
 
 
-def record(report):
-    """Record `report` in the Errors admin; with the database unreachable, skip it and say so."""
+def save_to_errors_admin(report):
+    """Count `report` in the Errors admin; with the database unreachable, skip it and say so."""
     # Imported here: logging, and so this module, is set up before the apps are ready.
     from microblog.errors.models import ErrorGroup
 
     try:
-        return ErrorGroup.objects.record(report)
+        return ErrorGroup.objects.add_occurrence(report)
     except DatabaseError as error:
         logger.warning("Could not record the error in the Errors admin: %r", error)
         return None, False

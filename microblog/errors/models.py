@@ -9,7 +9,7 @@ KEEP_OCCURRENCES = 50
 
 
 class ErrorGroupQuerySet(models.QuerySet):
-    def record(self, report):
+    def add_occurrence(self, report):
         """Count one occurrence of `report`'s error; return its group and whether the group had
         been marked resolved (a regression: it is open again)."""
         with transaction.atomic():

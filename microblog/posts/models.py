@@ -3,6 +3,9 @@ from django.db import models
 
 
 class Post(models.Model):
+    # How many of the newest posts a page lists (the home page, a profile), as in the tutorial.
+    RECENT = 25
+
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts"
     )

@@ -1,7 +1,11 @@
 from django.contrib.auth.decorators import login_required
 from django.template.response import TemplateResponse
 
+from microblog.posts.models import Post
+
 
 @login_required
 def index(request):
-    return TemplateResponse(request, "posts/index.html")
+    """The home page: everyone's most recent posts."""
+    posts = Post.objects.select_related("author")[: Post.RECENT]
+    return TemplateResponse(request, "posts/index.html", {"posts": posts})
