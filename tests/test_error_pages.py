@@ -7,16 +7,6 @@ from accounts.models import User
 from tests.factories import USER_BACKEND, UserFactory
 
 
-@pytest.mark.django_db
-def test_unknown_page_gets_custom_404_in_site_layout(client):
-    response = client.get("/no/such/page")
-
-    assert response.status_code == 404
-    assert "File Not Found" in response.text
-    assert '<a class="brand" href="/">Microblog</a>' in response.text
-    assert 'href="/login"' in response.text
-
-
 def test_500_page_renders_without_any_context():
     """Django renders 500.html with an empty context: no request, no user, no database."""
     page = render_to_string("500.html")

@@ -41,10 +41,6 @@ def test_with_a_proxy_named_others_cannot_pose_as_it(redirecting):
     assert response["Location"] == "https://testserver/login"
 
 
-def test_without_ssl_redirect_plain_http_is_served(client):
-    assert client.get("/login").status_code == 200
-
-
 def test_a_proxy_list_that_is_not_addresses_stops_the_start(tmp_path):
     done = manage(
         "check",
