@@ -11,7 +11,6 @@ from django.views.generic import CreateView, UpdateView
 
 from accounts.forms import EditProfileForm, LoginForm, RegistrationForm
 from accounts.models import User
-from microblog.posts.models import Post
 
 
 class LoginView(auth_views.LoginView):
@@ -79,7 +78,7 @@ def profile(request, username):
     if user.username != username:
         # One address per profile: /user/ALICE is /user/alice.
         return redirect(user, permanent=True)
-    posts = user.posts.all()[: Post.RECENT]
+    posts = user.posts.listed()
     return TemplateResponse(
         request, "accounts/profile.html", {"profile_user": user, "posts": posts}
     )

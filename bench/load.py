@@ -44,7 +44,7 @@ for path, logged_in in {pages!r}.items():
     client.logout()
     if logged_in:
         susan = User.objects.get(username="susan")
-        client.force_login(susan, backend="accounts.backends.UserBackend")
+        client.force_login(susan, backend="django.contrib.auth.backends.ModelBackend")
     client.get(path)  # warm: last_seen, caches
     with CaptureQueriesContext(connection) as queries:
         status = client.get(path).status_code

@@ -2,6 +2,14 @@ from django.conf import settings
 from django.db import models
 
 
+class PostQuerySet(models.QuerySet):
+    def listed(self):
+        """What a list of posts shows (body, author's name and avatar), newest first, the most
+        recent only: no other column is read, and no author is looked up one by one."""
+        shown = self.select_related("author").only("body", "author__username", "author__email")
+        return shown[: Post.RECENT]
+
+
 class Post(models.Model):
     # How many of the newest posts a page lists (the home page, a profile), as in the tutorial.
     RECENT = 25
@@ -11,6 +19,8 @@ class Post(models.Model):
     )
     body = models.CharField(max_length=140)
     timestamp = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = PostQuerySet.as_manager()
 
     class Meta:
         ordering = ["-timestamp", "-id"]

@@ -7,5 +7,5 @@ from microblog.posts.models import Post
 @login_required
 def index(request):
     """The home page: everyone's most recent posts."""
-    posts = Post.objects.select_related("author")[: Post.RECENT]
+    posts = Post.objects.listed()
     return TemplateResponse(request, "posts/index.html", {"posts": posts})
