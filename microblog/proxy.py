@@ -1,5 +1,5 @@
 """What the proxies in front may say of a request, and nobody else: whether it reached the site over
-HTTPS, and which address it came from."""
+HTTPS, which address it came from, and its request id (microblog/errors/request_id.py)."""
 
 from ipaddress import ip_address
 
@@ -19,8 +19,14 @@ class TrustedProxyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if "HTTP_X_FORWARDED_PROTO" in request.META and not from_trusted_proxy(request):
-            del request.META["HTTP_X_FORWARDED_PROTO"]
+        proto = request.META.get("HTTP_X_FORWARDED_PROTO")
+        if proto is not None:
+            if from_trusted_proxy(request):
+                # Each proxy appends what it saw; the nearest one, which we trust, wrote the last.
+                # (Django reads the first, which a client can write.)
+                request.META["HTTP_X_FORWARDED_PROTO"] = proto.rpartition(",")[2].strip()
+            else:
+                del request.META["HTTP_X_FORWARDED_PROTO"]
         return self.get_response(request)
 
 
@@ -43,6 +49,15 @@ def client_address(request):
         return remote
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").rpartition(",")[2].strip()
     try:
-        return str(ip_address(forwarded))
+        return str(ip_address(without_port(forwarded)))
     except ValueError:  # the proxy sent none, or not an address
         return remote
+
+
+def without_port(address):
+    """The address of a forwarded "host:port": 203.0.113.9:1234, [2001:db8::1]:443, or a bare one
+    (an IPv6 address alone has colons but no brackets)."""
+    if address.startswith("["):
+        return address[1:].partition("]")[0]
+    host, colon, port = address.partition(":")
+    return host if colon and ":" not in port else address

@@ -349,8 +349,10 @@ LOGGING = {
             "level": "ERROR",
             "filters": PRODUCTION_ONLY,
             "class": "microblog.errors.email.ErrorEmailHandler",
-            # Repeats of one error within this many seconds send a single email.
+            # Repeats of one error within this many seconds send a single email, and all errors
+            # together at most this many emails (the rest: one summary at the window's end).
             "window": env.int("ERROR_EMAIL_WINDOW", default=600),
+            "budget": env.int("ERROR_EMAIL_BUDGET", default=5),
         },
         # The production server's access log: on stdout, as servers have it. (runserver has
         # its own, django.server below.)

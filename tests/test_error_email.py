@@ -4,6 +4,7 @@ slowing the user's 500 page, flooding the inbox or leaking credentials."""
 import os
 import re
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -225,3 +226,42 @@ def test_with_the_database_gone_the_500_page_log_and_email_still_happen(tmp_path
         assert "This error in the admin" not in body_of(email)
         assert "Internal Server Error: /user/susan" in site.log()
         assert len(re.findall("Could not record the error in the Errors admin", site.log())) == 1
+
+
+TOO_MANY_FIELDS = {f"field{n}": "x" for n in range(1001)}
+
+
+def test_a_path_with_line_breaks_starts_no_line_of_the_email(tmp_path, smtp_server):
+    forged = "This error in the admin: https://evil.example/admin/"
+    path = "/admin/x%0A%0A" + forged.replace(" ", "%20") + "%0A/"
+    with running_site(tmp_path, EMAIL_URL=smtp_server.url) as site:
+        # The CSRF check reads the form, which has too many fields: an error, emailed.
+        SiteClient(site.url).post(path, TOO_MANY_FIELDS)
+        [email] = smtp_server.wait_for(1)
+
+    body = body_of(email)
+    assert "\n" not in email["Subject"]
+    assert not re.search(rf"^{re.escape(forged)}", body, re.MULTILINE)
+    assert f"/admin/x\\n\\n{forged}" in body  # escaped, still readable
+
+
+def wait_for_a_new_window(seconds):
+    """Wait until just after a window of `seconds` begins (windows are spans of the clock)."""
+    time.sleep(seconds - time.time() % seconds + 0.2)
+
+
+def test_a_burst_of_different_errors_sends_the_budget_then_one_summary(tmp_path, smtp_server):
+    pages = ["accounts/user", "posts/post", "errors/errorgroup", "axes/accessattempt", "auth/group"]
+    env = {"EMAIL_URL": smtp_server.url, "ERROR_EMAIL_WINDOW": 8, "ERROR_EMAIL_BUDGET": 2}
+    with running_site(tmp_path, **env) as site:
+        visitor = SiteClient(site.url)
+        wait_for_a_new_window(8)
+        for page in pages:  # one error of its own for each admin page
+            assert visitor.post(f"/admin/{page}/", TOO_MANY_FIELDS)[0] == 400
+        first = smtp_server.wait_for(2, quiet=2)
+        emails = smtp_server.wait_for(3, timeout=15)
+
+    assert len(first) == 2
+    summary = emails[2]
+    assert "3 more errors in 3 groups: see the admin" in summary["Subject"]
+    assert len(emails) == 3

@@ -4,7 +4,9 @@ from django.template.loader import render_to_string
 from django.test import Client
 
 from accounts.models import User
+from microblog.errors.safety_net import SafetyNet
 from tests.factories import USER_BACKEND, UserFactory
+from tests.test_log_file import read_log
 
 
 def test_500_page_renders_without_any_context():
@@ -135,3 +137,26 @@ def test_the_405_page_keeps_the_methods_the_address_takes(client):
     response = client.get("/logout")
 
     assert response["Allow"] == "POST, OPTIONS"
+
+
+@pytest.mark.django_db
+def test_what_escapes_djangos_handler_still_gets_the_500_page_a_reference_and_a_log_line(
+    sent_emails,
+):
+    def broken_application(environ, start_response):
+        raise RuntimeError("failed outside Django's handler")
+
+    answered = []
+    body = SafetyNet(broken_application)(
+        {"PATH_INFO": "/somewhere", "REQUEST_METHOD": "GET"},
+        lambda status, headers: answered.extend([status, dict(headers)]),
+    )
+
+    status, headers = answered
+    request_id = headers["X-Request-ID"]
+    assert status == "500 Internal Server Error"
+    assert f"Error reference: <code>{request_id}</code>" in b"".join(body).decode()
+    assert f"[req {request_id}]" in read_log()
+    assert "RuntimeError: failed outside Django's handler" in read_log()
+    [email] = sent_emails()
+    assert f"[req {request_id}]" in email.subject

@@ -2,8 +2,10 @@
 
 import re
 import uuid
+from ipaddress import ip_network
 
 import pytest
+from django.test import Client
 
 from microblog.errors.models import ErrorGroup, Occurrence
 from microblog.errors.reporter import SafeExceptionReporterFilter
@@ -20,17 +22,31 @@ def test_every_response_carries_a_short_request_id(client):
     assert first != second
 
 
-def test_well_formed_incoming_request_id_is_kept(client):
+def test_a_visitors_own_request_id_is_replaced(client):
     incoming = str(uuid.uuid4())
 
     response = client.get("/login", headers={"X-Request-ID": incoming})
+
+    assert re.fullmatch(r"[0-9a-f]{8}", response.headers["X-Request-ID"])
+
+
+@pytest.fixture
+def from_proxy(settings):
+    settings.TRUSTED_PROXIES = [ip_network("10.0.0.2")]
+    return Client(REMOTE_ADDR="10.0.0.2")
+
+
+def test_a_trusted_proxys_well_formed_request_id_is_kept(from_proxy):
+    incoming = str(uuid.uuid4())
+
+    response = from_proxy.get("/login", headers={"X-Request-ID": incoming})
 
     assert response.headers["X-Request-ID"] == incoming
 
 
 @pytest.mark.parametrize("incoming", ["<script>", "x" * 300, "abc def", "../../etc"])
-def test_odd_incoming_request_id_is_replaced(client, incoming):
-    response = client.get("/login", headers={"X-Request-ID": incoming})
+def test_a_trusted_proxys_odd_request_id_is_replaced(from_proxy, incoming):
+    response = from_proxy.get("/login", headers={"X-Request-ID": incoming})
 
     assert re.fullmatch(r"[0-9a-f]{8}", response.headers["X-Request-ID"])
 
@@ -227,3 +243,67 @@ def test_a_host_admitted_only_by_a_wildcard_gets_no_link(
     assert response.status_code == 500
     assert admin_link(email) is None
     assert "attacker.example.com/admin" not in email.body
+
+
+TOO_MANY_FIELDS = {f"field{n}": "x" for n in range(1001)}
+
+
+def test_a_request_the_reporter_cannot_read_is_still_emailed(client, sent_emails):
+    response = client.get("/login", TOO_MANY_FIELDS)
+
+    [email] = sent_emails()
+    assert response.status_code == 400
+    assert f"[req {response.headers['X-Request-ID']}]" in email.subject
+    assert "The request could not be read for this report" in email.body
+    assert "TooManyFieldsSent" in email.body
+
+
+SECRET_HEADERS = {
+    "Cf-Access-Jwt-Assertion": "cf-jwt-value",
+    "X-Goog-Iap-Jwt-Assertion": "iap-jwt-value",
+    "X-Pwd": "pwd-header-value",
+    "X-Otp": "otp-header-value",
+    "X-Credential": "credential-header-value",
+    "X-Bearer": "bearer-header-value",
+    "X-Anything-Else": "unknown-header-value",
+}
+
+
+def test_only_allowlisted_headers_show_their_values(staff_client, sent_emails):
+    staff_client.get(
+        "/errors/test", headers={**SECRET_HEADERS, "User-Agent": "agent-visible", "Accept": "a/b"}
+    )
+
+    [email] = sent_emails()
+    for name, value in SECRET_HEADERS.items():
+        assert value not in email.body
+        assert f"HTTP_{name.upper().replace('-', '_')} = '********************'" in email.body
+    assert "HTTP_USER_AGENT = 'agent-visible'" in email.body
+    assert "HTTP_ACCEPT = 'a/b'" in email.body
+
+
+@pytest.mark.parametrize("name", ["pw", "pwd", "passcode", "pin", "privatekey", "userPin"])
+def test_widened_secret_names_are_hidden(staff_client, sent_emails, name):
+    staff_client.get("/errors/test", {name: "hidden-0451"})
+
+    [email] = sent_emails()
+    assert "hidden-0451" not in email.body
+
+
+def test_the_request_url_hides_what_the_get_table_hides(staff_client, sent_emails):
+    staff_client.get("/errors/test?passwd=first-part;second-part&x=1;token=nested-part")
+
+    [email] = sent_emails()
+    for part in ["first-part", "second-part", "nested-part"]:
+        assert part not in email.body
+
+
+def test_without_site_url_the_link_never_takes_the_requests_port(
+    staff_client, sent_emails, settings
+):
+    settings.ALLOWED_HOSTS = ["127.0.0.1"]
+
+    staff_client.get("/errors/test", headers={"Host": "127.0.0.1:9999"})
+
+    [email] = sent_emails()
+    assert admin_link(email).startswith("http://127.0.0.1/admin/errors/errorgroup/")

@@ -1,5 +1,6 @@
 """Errors are grouped by cause: the fingerprint, from real tracebacks."""
 
+import importlib.util
 import json
 import logging
 import sys
@@ -125,3 +126,32 @@ def test_the_same_chained_fault_is_still_one_group():
     second = record_of(partial(look_up, parse_settings))
 
     assert fingerprint(first) == fingerprint(second)
+
+
+FAULTY_MODULE = """
+def fail():
+    return {}["missing"]
+"""
+
+
+def fingerprint_installed_in(folder, settings):
+    """The fingerprint of one fault, raised by the same code installed in `folder`, as a host
+    that deployed into a directory of its own has it."""
+    (folder / "faultyapp").mkdir()
+    source = folder / "faultyapp" / "views.py"
+    source.write_text(FAULTY_MODULE)
+    spec = importlib.util.spec_from_file_location("faultyapp.views", source)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    settings.BASE_DIR = folder
+    return fingerprint(record_of(module.fail))
+
+
+def test_the_same_fault_installed_in_two_directories_is_one_group(tmp_path, settings):
+    (tmp_path / "release-1").mkdir()
+    (tmp_path / "release-2").mkdir()
+
+    first = fingerprint_installed_in(tmp_path / "release-1", settings)
+    second = fingerprint_installed_in(tmp_path / "release-2", settings)
+
+    assert first == second

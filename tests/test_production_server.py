@@ -208,3 +208,31 @@ def test_a_granian_without_what_the_server_takes_from_it_stops_the_start(monkeyp
 
     with pytest.raises(SystemExit, match="check Server against this granian release"):
         check_granian_internals(checked)
+
+
+FORM = "application/x-www-form-urlencoded"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "content_type"),
+    [
+        ("GET", "/login?a=b", None, "text/plain; charset=rot13"),
+        ("POST", "/login", "username=susan".encode("utf-16"), f"{FORM}; charset=utf-16"),
+    ],
+    ids=["a query in a charset that is no text encoding", "a form in UTF-16"],
+)
+def test_a_request_django_cannot_decode_gets_the_400_page_and_a_log_line(
+    shared_site, method, path, body, content_type
+):
+    request = urllib.request.Request(
+        shared_site.url + path, body, {"Content-Type": content_type}, method=method
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)  # noqa: S310
+
+    page = refused.value.read().decode()
+    request_id = refused.value.headers["X-Request-ID"]
+    assert refused.value.code == 400
+    assert f"Error reference: <code>{request_id}</code>" in page
+    assert refused.value.headers["Content-Security-Policy"]
+    assert f"[req {request_id}]" in shared_site.log()

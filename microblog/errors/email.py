@@ -8,7 +8,6 @@ import logging
 import queue
 import threading
 import time
-from copy import copy
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,9 +16,11 @@ from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.db import DatabaseError, close_old_connections
 from django.http.request import split_domain_port
+from django.urls import reverse
 from django.utils import log, timezone
 
 from microblog.errors.fingerprint import fingerprint, qualified_name
+from microblog.errors.log import escape_controls
 from microblog.errors.reporter import hide_secret_parameters
 
 # Trouble with reporting itself goes to the log file only (see LOGGING), never to an email.
@@ -101,6 +102,53 @@ class ErrorThrottle:
             return 0
 
 
+class EmailBudget:
+    """At most `emails` error emails per window across all errors, site-wide.
+
+    The throttle above holds back repeats of one error, but a visitor can make as many distinct
+    errors as the site has views. What goes over the budget is counted, and one summary email
+    says how many errors of how many groups it held back once the window is over. Windows are
+    fixed spans of time, the same for every worker and host; the counts live in the cache, and
+    with the cache down every email goes out, as with the throttle.
+    """
+
+    def __init__(self, window, emails):
+        self.window = window
+        self.emails = emails
+
+    def current_window(self):
+        return int(time.time() // self.window)
+
+    def seconds_left(self, window):
+        return (window + 1) * self.window - time.time()
+
+    def spend(self, fingerprint):
+        """True if an email may go out; else count the error and return False. The first error
+        over the budget in a window also returns the window, for its summary: (False, window)."""
+        window = self.current_window()
+        key = f"error-email-budget:{window}"
+        timeout = self.window * 2
+        try:
+            cache.add(key, 0, timeout=timeout)
+            if cache.incr(key) <= self.emails:
+                return True, None
+            cache.add(f"{key}:held", 0, timeout=timeout)
+            cache.incr(f"{key}:held")
+            if cache.add(f"{key}:group:{fingerprint}", True, timeout=timeout):
+                cache.add(f"{key}:groups", 0, timeout=timeout)
+                cache.incr(f"{key}:groups")
+            first = cache.add(f"{key}:summary", True, timeout=timeout)
+            return False, window if first else None
+        except Exception as error:
+            logger.warning("Error-email budget unavailable, sending anyway: %r", error)
+            return True, None
+
+    def held_back(self, window):
+        """How many errors, of how many groups, the budget held back in `window`."""
+        key = f"error-email-budget:{window}"
+        return cache.get(f"{key}:held", 0), cache.get(f"{key}:groups", 0)
+
+
 @dataclass(frozen=True)
 class ErrorReport:
     """What the email and the Errors admin say of one error, taken while its request is at hand."""
@@ -136,9 +184,10 @@ class ErrorEmailHandler(log.AdminEmailHandler):
 
     sender = BackgroundSender()
 
-    def __init__(self, window=600, **kwargs):
+    def __init__(self, window=600, budget=5, **kwargs):
         super().__init__(**kwargs)
         self.throttle = ErrorThrottle(window)
+        self.budget = EmailBudget(window, budget)
 
     def emit(self, record):
         try:
@@ -147,24 +196,25 @@ class ErrorEmailHandler(log.AdminEmailHandler):
             self.handleError(record)
 
     def report(self, record):
-        """Django's subject and text report of `record`, and what the Errors admin records."""
+        """Django's subject and text report of `record`, and what the Errors admin records.
+
+        What came with the request (its path, an exception's message) is written with its line
+        breaks escaped, as in the log file: nothing a visitor sends starts a line of the email.
+        """
         request = getattr(record, "request", None)
         request_id = getattr(record, "request_id", None) or ""
         internal = request and request.META.get("REMOTE_ADDR") in settings.INTERNAL_IPS
         where = f" ({'internal' if internal else 'EXTERNAL'} IP)" if request else ""
-        subject = f"{record.levelname}{where}: {record.getMessage()}"
+        message = escape_controls(record.getMessage())
+        subject = f"{record.levelname}{where}: {message}"
         if request_id:
             subject += f" [req {request_id}]"
-        # The traceback comes from the reporter, not from the formatted record.
-        summary = copy(record)
-        summary.exc_info = summary.exc_text = None
         exc_info = record.exc_info or (None, record.getMessage(), None)
-        reporter = self.reporter_class(request, *exc_info, is_email=True)
         match = getattr(request, "resolver_match", None)
         return ErrorReport(
             fingerprint=fingerprint(record),
             subject=self.format_subject(subject),
-            text=f"{self.format(summary)}\n\n{reporter.get_traceback_text()}",
+            text=f"{message}\n\n{self.report_text(request, exc_info)}",
             exception=qualified_name(exc_info[0]) if exc_info[0] else record.levelname,
             message=hide_secret_parameters(str(exc_info[1]))[:1000],
             view=match.view_name if match else "",
@@ -175,11 +225,38 @@ class ErrorEmailHandler(log.AdminEmailHandler):
             site_url=site_url_of(request),
         )
 
+    def report_text(self, request, exc_info):
+        """Django's text report (cleansed by our reporter), its visitor-sent lines escaped; of the
+        traceback alone where the request can't be read (a charset Django can't decode, too many
+        fields): the error is reported all the same."""
+        try:
+            text = self.reporter_class(request, *exc_info, is_email=True).get_traceback_text()
+        except Exception as error:
+            unread = f"The request could not be read for this report: {error!r}"
+            text = self.reporter_class(None, *exc_info, is_email=True).get_traceback_text()
+            text = f"{escape_controls(unread)}\n\n{text}"
+        sent = [str(exc_info[1]), *((request.path, request.path_info) if request else ())]
+        for value in sorted({v for v in sent if v != escape_controls(v)}, key=len, reverse=True):
+            text = text.replace(value, escape_controls(value))
+        return text
+
     def deliver(self, report):
-        """Record the error, then email it unless the throttle holds a repeat back."""
+        """Record the error, then email it unless the throttle holds a repeat back or the site's
+        budget of emails for this window is spent."""
         group, reopened = save_to_errors_admin(report)
         held_back = 0 if reopened else self.throttle.admit(report.fingerprint)
         if held_back is None:
+            return
+        allowed, summary_window = self.budget.spend(report.fingerprint)
+        if summary_window is not None:
+            # The summary goes when the window is over: a timer of this process hands it to the
+            # sender. (A daemon: a process that ends first takes it along.)
+            delay = self.budget.seconds_left(summary_window)
+            args = (self.send_summary, summary_window, report.site_url)
+            timer = threading.Timer(delay, self.sender.submit, args=args)
+            timer.daemon = True
+            timer.start()
+        if not allowed:
             return
         subject = report.subject
         if held_back:
@@ -188,6 +265,14 @@ class ErrorEmailHandler(log.AdminEmailHandler):
         if group and report.site_url:
             text = f"This error in the admin: {report.site_url}{group.get_admin_url()}\n\n{text}"
         self.send_mail(subject, text)  # a failure is logged by the sender
+
+    def send_summary(self, window, site_url):
+        """The one email for what the budget held back in `window`."""
+        held, groups = self.budget.held_back(window)
+        summary = f"{held} more errors in {groups} groups: see the admin"
+        link = site_url + reverse("admin:errors_errorgroup_changelist")
+        text = f"{summary}.\n\nThe errors in the admin: {link}\n" if site_url else f"{summary}.\n"
+        self.send_mail(self.format_subject(f"ERROR: {summary}"), text)
 
 
 def save_to_errors_admin(report):
@@ -210,11 +295,11 @@ def username_of(request):
 
 
 def site_url_of(request):
-    """Where the email's link to the admin points: SITE_URL when set, else the address this
-    request reached, if ALLOWED_HOSTS names its host literally; else nowhere.
+    """Where the email's link to the admin points: SITE_URL when set, else the host this request
+    named, if ALLOWED_HOSTS names it literally, on the scheme's own port; else nowhere.
 
-    Never through a wildcard entry (".example.com", "*"): the client names the Host, and a link
-    that admins click must not lead to a domain of an attacker's choosing.
+    Never through a wildcard entry (".example.com", "*"), and never on the request's port: the
+    client names the Host, and a link that admins click must not lead where it chose.
     """
     if settings.SITE_URL:
         return settings.SITE_URL
@@ -224,4 +309,4 @@ def site_url_of(request):
         return ""
     domain, _ = split_domain_port(host)
     named = {entry.lower() for entry in settings.ALLOWED_HOSTS if not entry.startswith((".", "*"))}
-    return f"{request.scheme}://{host}" if domain in named else ""
+    return f"{request.scheme}://{domain}" if domain in named else ""

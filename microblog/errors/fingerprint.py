@@ -21,7 +21,7 @@ def fingerprint(record):
     its chain (what it was raised from, or while handling) its type and the frames of its
     traceback that are the project's own code.
 
-    Each frame counts by file, function and source line (not line number, which any edit above
+    Each frame counts by module, function and source line (not line number, which any edit above
     it moves). Library frames count only where no frame of ours is in a traceback: every database
     error is raised by the same line of Django's backend, and it is our frames and the view that
     tell a missing column met by one page from a missing table met by another. The chain counts
@@ -37,7 +37,7 @@ def fingerprint(record):
         for cause in causes(error):
             parts += [qualified_name(type(cause)), *frames_of(cause.__traceback__)]
     else:
-        parts += [record.name, record.pathname, record.funcName]
+        parts += [record.name, record.module, record.funcName]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
@@ -54,9 +54,12 @@ def causes(error):
 
 
 def frames_of(tb):
-    frames = [(frame.f_code, line) for frame, line in traceback.walk_tb(tb)]
-    frames = [(code, line) for code, line in frames if is_our_code(code.co_filename)] or frames
+    """Each frame by its module's name, not its file's path: the same fault is one error on every
+    host, from whichever directory or virtualenv the code runs."""
+    frames = list(traceback.walk_tb(tb))
+    frames = [(f, line) for f, line in frames if is_our_code(f.f_code.co_filename)] or frames
     return [
-        f"{code.co_filename}:{code.co_name}:{linecache.getline(code.co_filename, line).strip()}"
-        for code, line in frames
+        f"{frame.f_globals.get('__name__', '')}:{frame.f_code.co_name}:"
+        f"{linecache.getline(frame.f_code.co_filename, line).strip()}"
+        for frame, line in frames
     ]

@@ -6,24 +6,37 @@ from urllib.parse import quote_plus, unquote_plus
 
 from django.views import debug
 
+from microblog.proxy import from_trusted_proxy
+
 # user:password@ inside any URL-looking value (DATABASE_URL, EMAIL_URL, DSNs, a Referer).
 URL_PASSWORD = re.compile(r"(?P<scheme_user>[a-z][a-z0-9+.-]*://[^:/@\s]*:)[^@\s]+@", re.I)
 
 # The words that make a form field or query parameter secret; the endings that make a word so
-# ("accesstoken", "csrfmiddlewaretoken", "userpassword"); secret names written as one word.
+# ("accesstoken", "csrfmiddlewaretoken", "userpassword", "privatekey"); secret names written as
+# one word. Hiding by name can't know every name: headers are shown by an allowlist instead.
 SECRET_WORDS = frozenset(
     {
-        *("password", "passwd", "passphrase", "pass", "pwd", "secret", "token", "key"),
-        *("auth", "authorization", "credential", "credentials", "signature", "sig"),
-        *("cookie", "csrf", "session", "otp", "jwt", "bearer"),
+        *("password", "passwd", "passphrase", "passcode", "pass", "pwd", "pw", "pin"),
+        *("secret", "token", "key", "auth", "authorization", "credential", "credentials"),
+        *("signature", "sig", "cookie", "csrf", "session", "otp", "jwt", "bearer", "assertion"),
     }
 )
-SECRET_ENDINGS = ("token", "password", "passwd", "secret")
+SECRET_ENDINGS = ("token", "password", "passwd", "passcode", "secret", "privatekey", "assertion")
 SECRET_NAMES = frozenset({"apikey", "sessionid", "sessionkey"})
+# The request headers whose values a report shows; every other one shows its name only.
+SHOWN_HEADERS = frozenset(
+    {
+        *("HTTP_USER_AGENT", "HTTP_HOST", "HTTP_REFERER", "HTTP_X_REQUEST_ID", "HTTP_ORIGIN"),
+        *("HTTP_CONNECTION", "HTTP_CACHE_CONTROL", "HTTP_PRAGMA", "HTTP_DNT"),
+        "HTTP_UPGRADE_INSECURE_REQUESTS",
+    }
+)
+SHOWN_HEADER_PREFIXES = ("HTTP_ACCEPT", "HTTP_SEC_FETCH_", "HTTP_SEC_CH_")
 # The words of a name: "new_password1", "apiKey", "X-Auth-Token" and "APIKEY" all split apart.
 WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 # name=value in any text (a URL, a query string, an exception message); a value may be quoted.
-PARAMETER = re.compile(r"""(?P<name>[^\s?&;=#'"<>]+)=(?P<value>'[^']*'|"[^"]*"|[^\s&;#'"<>]*)""")
+# A value runs to the next "&", as Django's QueryDict reads it: "passwd=A;B" is one value.
+PARAMETER = re.compile(r"""(?P<name>[^\s?&;=#'"<>]+)=(?P<value>'[^']*'|"[^"]*"|[^\s&#'"<>]*)""")
 
 
 def is_secret_name(name):
@@ -49,11 +62,20 @@ def hide_secret_parameters(text, substitute=debug.SafeExceptionReporterFilter.cl
         if value and is_secret_name(unquote_plus(name)):
             return f"{name}={substitute}"
         decoded = unquote_plus(value)
-        if decoded != value and (hidden := hide_secret_parameters(decoded, substitute)) != decoded:
-            return f"{name}={quote_plus(hidden, safe='/:*')}"
-        return match.group()
+        hidden = hide_secret_parameters(decoded, substitute)
+        if hidden == decoded:
+            return match.group()
+        # A value with secrets of its own: "x=1;token=…", a `next` URL with a token.
+        return f"{name}={quote_plus(hidden, safe='/:*;=') if decoded != value else hidden}"
 
     return PARAMETER.sub(hide, text) if "=" in text else text
+
+
+def is_shown_header(key, from_trusted_proxy):
+    """Whether a report shows the value of the header whose META key is `key`."""
+    if key.startswith("HTTP_X_FORWARDED_"):
+        return from_trusted_proxy
+    return key in SHOWN_HEADERS or key.startswith(SHOWN_HEADER_PREFIXES)
 
 
 class SafeExceptionReporterFilter(debug.SafeExceptionReporterFilter):
@@ -76,14 +98,20 @@ class SafeExceptionReporterFilter(debug.SafeExceptionReporterFilter):
         return cleansed
 
     def get_safe_request_meta(self, request):
-        """Also hide secret query parameters in QUERY_STRING, the Referer and the like."""
+        """Show a header's value only where it is known to be harmless (SHOWN_HEADERS; the
+        X-Forwarded-* of a TRUSTED_PROXIES proxy), and hide secret query parameters in
+        QUERY_STRING, the Referer and the like."""
         meta = super().get_safe_request_meta(request)
         if not self.is_active(request):
             return meta
-        return {
-            key: self.cleanse_text(value) if isinstance(value, str) else value
-            for key, value in meta.items()
-        }
+        trusted = from_trusted_proxy(request)
+        safe = {}
+        for key, value in meta.items():
+            if key.startswith("HTTP_") and not is_shown_header(key, trusted):
+                safe[key] = self.cleansed_substitute
+            else:
+                safe[key] = self.cleanse_text(value) if isinstance(value, str) else value
+        return safe
 
     def get_safe_cookies(self, request):
         """Hide every cookie value: any of them may be a credential."""

@@ -6,9 +6,11 @@ import time
 import uuid
 from contextvars import ContextVar
 
+from microblog.proxy import from_trusted_proxy
+
 HEADER = "X-Request-ID"
-# An id from a proxy in front is kept when it looks like one (a UUID, a hex or dashed token): it is
-# written into log lines and email subjects, so nothing else gets through.
+# An id from a TRUSTED_PROXIES proxy in front is kept when it looks like one (a UUID, a hex or
+# dashed token): it is written into log lines and email subjects, so nothing else gets through.
 WELL_FORMED = re.compile(r"[0-9A-Za-z-]{1,64}")
 
 _request_id = ContextVar("request_id", default=None)
@@ -17,8 +19,8 @@ access_log = logging.getLogger("microblog.access")
 
 
 def start_request(incoming):
-    """Give the request being served its id: `incoming` (X-Request-ID from a proxy in front) when
-    well formed, else a new one. Returns it."""
+    """Give the request being served its id: `incoming` (X-Request-ID from a trusted proxy in
+    front) when well formed, else a new one. Returns it."""
     request_id = incoming if WELL_FORMED.fullmatch(incoming) else uuid.uuid4().hex[:8]
     _request_id.set(request_id)
     return request_id
@@ -42,7 +44,10 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request_id = start_request(request.headers.get(HEADER, ""))
+        # A visitor's own X-Request-ID would let it choose the reference of its errors: the
+        # site makes one, unless a proxy that TRUSTED_PROXIES names made it.
+        incoming = request.headers.get(HEADER, "") if from_trusted_proxy(request) else ""
+        request_id = start_request(incoming)
         started = time.perf_counter()
         response = self.get_response(request)
         response[HEADER] = request_id
