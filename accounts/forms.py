@@ -27,7 +27,7 @@ class UniqueUsernameMixin:
 
     def _taken(self, field, value):
         others = User.objects.exclude(pk=self.instance.pk)
-        return others.same_in_any_case(field, value).exists()
+        return getattr(others, f"with_{field}")(value).exists()
 
     def save_unless_taken(self):
         """Save, or return None with a form error if the database says a name is taken.

@@ -4,7 +4,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from accounts.models import User
+from accounts.models import User, username_key
 from microblog.posts.demo import DEMO_PASSWORD, DEMO_USERS, WORDS
 from microblog.posts.models import Post
 
@@ -41,8 +41,14 @@ class Command(BaseCommand):
             )
             if created:
                 Post.objects.create(author=user, body=f"Hi, I'm {username}. {about_me}")
+        # bulk_create() calls no save(): the username key is set here.
         generated = User.objects.bulk_create(
-            User(username=f"user{n}", email=f"user{n}@example.com", password=password)
+            User(
+                username=f"user{n}",
+                username_key=username_key(f"user{n}"),
+                email=f"user{n}@example.com",
+                password=password,
+            )
             for n in range(User.objects.count(), User.objects.count() + users)
         )
         authors = generated or list(User.objects.all())
