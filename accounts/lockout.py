@@ -13,6 +13,7 @@ import logging
 from axes.handlers.database import AxesDatabaseHandler
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Sum
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
@@ -39,6 +40,7 @@ class LockoutHandler(AxesDatabaseHandler):
         refused = getattr(request, "axes_locked_out", False)
         super().user_login_failed(sender, credentials, request, **kwargs)
         if refused:
+            self.log_first_refusal(request, credentials)
             return
         minutes = settings.AXES_COOLOFF_TIME.total_seconds() / 60
         if request.axes_locked_out:
@@ -58,6 +60,21 @@ class LockoutHandler(AxesDatabaseHandler):
                 "Login locked out for %.0f minutes: every username from %s",
                 minutes,
                 request.axes_ip_address,
+            )
+
+    def log_first_refusal(self, request, credentials):
+        """One INFO line, with its request id, for the first refused try of a lockout: the
+        reference on the page that the locked-out visitor quotes is in the log, and a flood of
+        refused tries is not (the access log has each one)."""
+        username = lockout_username(request, credentials)
+        address = request.axes_ip_address
+        key = f"lockout-refusal-logged:{address}:{username}"
+        if cache.add(key, True, timeout=settings.AXES_COOLOFF_TIME.total_seconds()):
+            log.info(
+                "Login refused during a lockout: username %r from %s (further refusals until "
+                "it ends are not logged)",
+                username,
+                address,
             )
 
     def address_is_capped(self, request):

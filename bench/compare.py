@@ -19,7 +19,15 @@ import tempfile
 from pathlib import Path
 
 from bench.load import PAGES, wrk
-from livesite import ROOT, SiteClient, free_port, production_env, serve, site_env
+from livesite import (
+    ROOT,
+    SET_STAFF_PASSWORD,
+    SiteClient,
+    free_port,
+    production_env,
+    serve,
+    site_env,
+)
 from microblog.posts.demo import DEMO_PASSWORD
 
 
@@ -27,7 +35,8 @@ from microblog.posts.demo import DEMO_PASSWORD
 def served(tree, folder):
     """`tree`'s `make production`, on a database that its own commands made."""
     env = production_env(folder, f"sqlite:///{folder / 'db.sqlite3'}", SECURE_COOKIES="off")
-    for command in [["migrate"], ["seed_demo", "--users", "1000", "--posts", "10000"]]:
+    seed = ["seed_demo", "--users", "1000", "--posts", "10000"]
+    for command in [["migrate"], seed, ["shell", "-c", SET_STAFF_PASSWORD]]:
         python = tree / ".venv" / "bin" / "python"
         subprocess.run(
             [python, "manage.py", *command], cwd=tree, env=site_env(**env), check=True, timeout=300

@@ -15,13 +15,12 @@ import time
 from contextlib import nullcontext
 from pathlib import Path
 
-from livesite import SiteClient, free_port, manage, running_site, smtp_sink
-from microblog.posts.demo import DEMO_PASSWORD
+from livesite import STAFF_PASSWORD, SiteClient, free_port, manage, running_site, smtp_sink
 
 
 def error_page_latencies(site_url, requests):
     browser = SiteClient(site_url)
-    browser.log_in("admin", DEMO_PASSWORD)
+    browser.log_in("admin", STAFF_PASSWORD)
     latencies = []
     for _ in range(requests):
         started = time.perf_counter()

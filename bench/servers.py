@@ -20,6 +20,7 @@ from livesite import (
     prepare,
     production_env,
     scratch_database,
+    seed_production,
     serve,
     visits,
 )
@@ -43,8 +44,8 @@ def main():
     print(f"{'req/s':>7} {'p50 ms':>7} {'p99 ms':>7}")
     with scratch_database(tmp) as database_url:
         env = production_env(tmp, database_url, PRODUCTION_SERVER="on")
-        seed = ["seed_demo", "--users", "1000", "--posts", "10000"]
-        prepare(env, ["migrate"], seed, ["collectstatic", "--noinput", "--verbosity", "0"])
+        seed_production(env, ["--users", "1000", "--posts", "10000"])
+        prepare(env, ["collectstatic", "--noinput", "--verbosity", "0"])
         port = free_port()
         for name, (command, extra) in servers(port).items():
             url = f"http://127.0.0.1:{port}"

@@ -34,6 +34,12 @@ ROOT = Path(__file__).resolve().parent.parent
 # Variables that the test settings put into this process's environment.
 TEST_ONLY_VARIABLES = ["DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY", "LOG_DIR", "ADMINS"]
 PRODUCTION_SECRET_KEY = "a-production-like-secret-key-for-tests-only-0123456789abcdef"
+# The staff user "admin" of a production site: `make production` refuses the demo password.
+STAFF_PASSWORD = "a-staff-password-for-tests-only"
+SET_STAFF_PASSWORD = (
+    "from accounts.models import User; admin = User.objects.get(username='admin'); "
+    f"admin.set_password({STAFF_PASSWORD!r}); admin.save()"
+)
 
 
 # The servers and commands the tests start fail on a deprecation too, as the suite itself does
@@ -168,7 +174,7 @@ def seeded_template(seed_args=()):
         folder = Path(tempfile.mkdtemp(prefix="microblog-template-"))
         _templates.callback(shutil.rmtree, folder, ignore_errors=True)
         url = _templates.enter_context(scratch_database(folder))
-        prepare(production_env(folder, url), ["migrate"], ["seed_demo", *seed_args])
+        seed_production(production_env(folder, url), seed_args)
         _seeded[seed_args] = url
     return _seeded[seed_args]
 
@@ -242,6 +248,11 @@ def prepare(env, *commands):
         assert done.returncode == 0, done.stderr
 
 
+def seed_production(env, seed_args=()):
+    """Migrate and seed a production site's database, its staff with a password of their own."""
+    prepare(env, ["migrate"], ["seed_demo", *seed_args], ["shell", "-c", SET_STAFF_PASSWORD])
+
+
 @contextlib.contextmanager
 def running_site(tmp_path, workers=1, scheme="http", seed_args=(), **overrides):
     """A database migrated and seeded with `seed_demo *seed_args`, served with `make production`,
@@ -250,7 +261,7 @@ def running_site(tmp_path, workers=1, scheme="http", seed_args=(), **overrides):
     with contextlib.ExitStack() as stack:
         if "DATABASE_URL" in overrides:
             env = production_env(tmp_path, overrides.pop("DATABASE_URL"), **overrides)
-            prepare(env, ["migrate"], ["seed_demo", *seed_args])
+            seed_production(env, seed_args)
         else:
             template = seeded_template(tuple(seed_args))
             database_url = stack.enter_context(scratch_database(tmp_path, template))

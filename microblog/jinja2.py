@@ -6,6 +6,7 @@ template language. The admin and the debug toolbar keep their own Django templat
 render through FORM_RENDERER (settings.py).
 """
 
+from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -26,6 +27,8 @@ def environment(**options):
         url=reverse,
         # The error pages' reference: also in the log line and the admins' email.
         request_id=get_request_id,
+        # Whether the 500 page may say that the administrators were told.
+        admins_are_emailed=lambda: bool(settings.ADMINS),
     )
     env.filters["date"] = date
     return env

@@ -12,6 +12,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "microblog.settings")
 
 application = SafetyNet(get_wsgi_application())
 
-logging.getLogger("microblog").info(
-    "Microblog startup (environment %s, release %s)", settings.ENVIRONMENT, settings.RELEASE
-)
+log = logging.getLogger("microblog")
+log.info("Microblog startup (environment %s, release %s)", settings.ENVIRONMENT, settings.RELEASE)
+if not settings.ADMINS and not settings.DEBUG:
+    log.warning(
+        "ADMINS is empty: error emails go to nobody (errors are still logged and in the admin). "
+        "Set ADMINS to the addresses that should get them, e.g. ADMINS=ops@example.com"
+    )

@@ -9,7 +9,7 @@ import shutil
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from livesite import ROOT, break_table, development_site, running_site
+from livesite import ROOT, STAFF_PASSWORD, break_table, development_site, running_site
 from microblog.posts.demo import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -148,7 +148,7 @@ def test_no_page_breaks_the_content_security_policy(tmp_path, watched_page):
         page = new_page(site.url)
         response = page.goto("/login")
         assert "default-src 'self'" in response.headers["content-security-policy"]
-        log_in(page, "admin", DEMO_PASSWORD)
+        log_in(page, "admin", STAFF_PASSWORD)
         for path in SITE_PAGES + ADMIN_PAGES:
             page.goto(path, wait_until="networkidle")
             expect(page.locator("body")).not_to_be_empty()
@@ -246,7 +246,7 @@ def lock_out(page):
 
 
 def raise_an_error(page):
-    log_in(page, "admin", DEMO_PASSWORD)
+    log_in(page, "admin", STAFF_PASSWORD)
     return page.goto("/errors/test")
 
 

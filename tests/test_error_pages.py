@@ -160,3 +160,14 @@ def test_what_escapes_djangos_handler_still_gets_the_500_page_a_reference_and_a_
     assert "RuntimeError: failed outside Django's handler" in read_log()
     [email] = sent_emails()
     assert f"[req {request_id}]" in email.subject
+
+
+@pytest.mark.django_db
+def test_without_admins_the_500_page_claims_nobody_was_told(staff_client, settings):
+    settings.ADMINS = []
+
+    response = staff_client.get("/errors/test")
+
+    assert response.status_code == 500
+    assert "The administrator has been notified" not in response.text
+    assert "Sorry for the inconvenience!" in response.text

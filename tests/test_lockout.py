@@ -194,6 +194,8 @@ def test_a_lockout_is_one_info_line_with_its_request_id_and_no_email(user, sent_
     before = read_log().splitlines()
 
     locked = fail(client, "susan", 1)[0]
+    log_in(client, "susan")  # refused: its own line (see below)
+    before_refusals = read_log().splitlines()
     refused = log_in(client, "susan")
 
     new = read_log().splitlines()[len(before) :]
@@ -204,8 +206,23 @@ def test_a_lockout_is_one_info_line_with_its_request_id_and_no_email(user, sent_
     [line] = [line for line in new if "locked out" in line]
     assert " INFO: " in line
     assert f"Login locked out for {COOLOFF_MINUTES} minutes: username 'susan' from 10.0.0.5" in line
-    assert refused.headers["X-Request-ID"] not in "\n".join(new)  # a refused try adds none
+    assert read_log().splitlines()[len(before_refusals) :] == []  # a later refusal adds none
+    assert refused.status_code == 429
     assert sent_emails() == []
+
+
+def test_the_first_refused_try_of_a_lockout_has_its_reference_in_the_log(user):
+    client = from_address()
+    fail(client, "susan", LIMIT)
+
+    refused = log_in(client, "susan")
+
+    request_id = refused.headers["X-Request-ID"]
+    assert refused.status_code == 429
+    assert f"Error reference: <code>{request_id}</code>" in refused.text
+    [line] = [line for line in read_log().splitlines() if f"[req {request_id}]" in line]
+    assert "INFO: " in line
+    assert "Login refused during a lockout: username 'susan' from 10.0.0.5" in line
 
 
 def test_an_attempt_keeps_no_password_token_or_form_data(user):

@@ -15,6 +15,7 @@ from livesite import (
     SiteClient,
     free_port,
     manage,
+    prepare,
     production_env,
     running_site,
     site_env,
@@ -236,3 +237,24 @@ def test_a_request_django_cannot_decode_gets_the_400_page_and_a_log_line(
     assert f"Error reference: <code>{request_id}</code>" in page
     assert refused.value.headers["Content-Security-Policy"]
     assert f"[req {request_id}]" in shared_site.log()
+
+
+def test_production_start_refuses_a_staff_account_with_the_demo_password(tmp_path):
+    env = production_env(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    prepare(env, ["migrate"], ["seed_demo"])  # as `make run` seeds it
+
+    done = manage("prepare_production", **env)
+
+    assert done.returncode != 0
+    assert (
+        "The staff account 'admin' has the demo password that the README publishes" in done.stderr
+    )
+    assert "python manage.py changepassword admin" in done.stderr
+
+
+def test_production_start_without_admins_warns_that_error_emails_go_to_nobody(tmp_path):
+    with running_site(tmp_path, ADMINS="") as site:
+        SiteClient(site.url).get("/login")
+        log = site.log()
+
+    assert "WARNING: ADMINS is empty: error emails go to nobody" in log
