@@ -21,8 +21,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.load import wrk
-from livesite import ROOT, SiteClient, free_port, running_site, wait_for_port
+from bench.load import gunicorn, wrk
+from livesite import ROOT, SiteClient, running_site
 from microblog.posts.demo import DEMO_PASSWORD
 
 FLASK_APP = ROOT / "bench" / "flask_tutorial"
@@ -36,6 +36,8 @@ FLASK_PACKAGES = [
 ]
 # Page: the floor of our requests/s as a multiple of Flask's.
 FLOORS = {"/login": 1.2, "/index": 2.5, "/user/susan": 2.5}
+# Loaded by a visitor who is not logged in (a logged-in one is sent home from it).
+ANONYMOUS = {"/login"}
 
 
 def flask_python():
@@ -53,15 +55,8 @@ def flask_site(folder):
     python = flask_python()
     seed = f"from app import seed; seed({DEMO_PASSWORD!r})"
     subprocess.run([python, "-c", seed], cwd=FLASK_APP, env=env, check=True)
-    port = free_port()
-    command = [python, "-m", "gunicorn", "app:app", "--workers", "2", "--bind", f"127.0.0.1:{port}"]
-    server = subprocess.Popen(command, cwd=FLASK_APP, env=env, stderr=subprocess.DEVNULL)
-    try:
-        wait_for_port(port, server)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with gunicorn(python, "app:app", FLASK_APP, env) as url:
+        yield url
 
 
 def flask_cookie(url):
@@ -91,15 +86,20 @@ def main():
         browser.log_in("susan", DEMO_PASSWORD)
         cookies = {"flask": flask_cookie(flask_url), "ours": browser.cookie_header()}
         urls = {"flask": flask_url, "ours": ours.url}
-        for site, url in urls.items():
+
+        def load(site, path, seconds):
+            cookie = None if path in ANONYMOUS else cookies[site]
+            return wrk(urls[site] + path, seconds, cookie)
+
+        for site in urls:
             for path in FLOORS:
-                wrk(url + path, 2, cookies[site])  # warm
+                load(site, path, 2)  # warm
         measured = {(site, path): [] for site in urls for path in FLOORS}
         for round_ in range(args.rounds):
             order = list(urls) if round_ % 2 == 0 else list(urls)[::-1]
             for path in FLOORS:
                 for site in order:
-                    measured[site, path].append(wrk(urls[site] + path, args.seconds, cookies[site]))
+                    measured[site, path].append(load(site, path, args.seconds))
     medians = {
         key: [statistics.median(column) for column in zip(*runs, strict=True)]
         for key, runs in measured.items()

@@ -88,22 +88,28 @@ def query_counts(site):
 
 
 @contextlib.contextmanager
-def yardstick():
-    """The URL of the bare Django app, served by gunicorn with 2 sync workers."""
+def gunicorn(python, application, cwd, env=None):
+    """The URL of `application` served by gunicorn with 2 sync workers."""
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", "bench.yardstick:application"]
-    command += ["--workers", "2", "--bind", f"127.0.0.1:{port}"]
-    server = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.DEVNULL)
+    command = [python, "-m", "gunicorn", application, "--workers", "2"]
+    command += ["--bind", f"127.0.0.1:{port}"]
+    server = subprocess.Popen(command, cwd=cwd, env=env, stderr=subprocess.DEVNULL)
     try:
         wait_for_port(port, server)
-        yield f"http://127.0.0.1:{port}/"
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.terminate()
         server.wait(timeout=30)
 
 
+def yardstick():
+    """The URL of the bare Django app, served by gunicorn with 2 sync workers."""
+    return gunicorn(sys.executable, "bench.yardstick:application", ROOT)
+
+
 def benchmark(database, seconds, rounds):
-    with tempfile.TemporaryDirectory() as tmp, yardstick() as bare_url:
+    with tempfile.TemporaryDirectory() as tmp, yardstick() as bare_site:
+        bare_url = f"{bare_site}/"
         seed = ["--users", "1000", "--posts", "10000"]
         # Keep the access log off stdout's pipe to a file, as a real deployment would.
         with running_site(Path(tmp), workers=2, seed_args=seed, SECURE_COOKIES="off") as site:
