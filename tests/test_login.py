@@ -3,6 +3,7 @@ from asgiref.sync import async_to_sync
 from django.contrib.auth import aauthenticate, aget_user
 from django.test import Client, RequestFactory
 
+from accounts.forms import LoginForm
 from tests.factories import PASSWORD, USER_BACKEND
 
 pytestmark = pytest.mark.django_db
@@ -142,3 +143,11 @@ def test_async_session_lookup_finds_the_logged_in_user_and_refuses_an_inactive_o
     user.is_active = False
     user.save()
     assert async_to_sync(aget_user)(request).is_anonymous
+
+
+def test_the_empty_sign_in_form_shows_as_django_renders_it_on_every_visit():
+    expected = LoginForm().render()
+
+    pages = [Client().get("/login").text for _ in range(2)]  # the second from the cache
+
+    assert all(expected in page for page in pages)
