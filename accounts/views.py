@@ -13,6 +13,7 @@ from django.views.generic import CreateView, UpdateView
 
 from accounts.forms import EditProfileForm, LoginForm, RegistrationForm
 from accounts.models import User
+from microblog.posts.lists import post_list_html
 
 
 class LoginView(auth_views.LoginView):
@@ -93,6 +94,5 @@ def profile(request, username):
         # One address per profile: /user/ALICE is /user/alice.
         return redirect(user, permanent=True)
     posts = user.posts.listed()
-    return TemplateResponse(
-        request, "accounts/profile.html", {"profile_user": user, "posts": posts}
-    )
+    context = {"profile_user": user, "posts": posts, "post_list": post_list_html(posts)}
+    return TemplateResponse(request, "accounts/profile.html", context)

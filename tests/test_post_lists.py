@@ -1,5 +1,5 @@
-"""The lists of posts (home page, profiles) are cached, and never stale: however posts or their
-authors change, the next page view shows it."""
+"""The lists of posts (home page, profiles) come from Django's cache (microblog/posts/lists.py),
+and are never stale: however posts or their authors change, the next page view shows it."""
 
 from hashlib import md5
 from io import StringIO

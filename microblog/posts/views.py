@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.template.response import TemplateResponse
 
+from microblog.posts.lists import post_list_html
 from microblog.posts.models import Post
 
 
@@ -8,4 +9,5 @@ from microblog.posts.models import Post
 def index(request):
     """The home page: everyone's most recent posts."""
     posts = Post.objects.listed()
-    return TemplateResponse(request, "posts/index.html", {"posts": posts})
+    context = {"posts": posts, "post_list": post_list_html(posts)}
+    return TemplateResponse(request, "posts/index.html", context)
