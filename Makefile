@@ -25,10 +25,14 @@ $(INSTALLED): pyproject.toml uv.lock | $(UV)
 	$(UV) sync --locked --compile-bytecode --python $(PYTHON_EXE)
 	touch $@
 
+# `make run PORT=8001` and `make mailsink MAILSINK_PORT=8026` where those ports are taken.
+PORT ?= 8000
+MAILSINK_PORT ?= 8025
+
 run: $(INSTALLED)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(INSTALLED)
 	$(BIN)/python -m pytest
@@ -64,4 +68,4 @@ format: $(INSTALLED)
 
 # A local SMTP server that prints every email it receives, as in the chapter.
 mailsink: $(INSTALLED)
-	$(BIN)/aiosmtpd -n -c aiosmtpd.handlers.Debugging -l localhost:8025
+	$(BIN)/aiosmtpd -n -c aiosmtpd.handlers.Debugging -l localhost:$(MAILSINK_PORT)

@@ -180,6 +180,9 @@ def test_debug_toolbar_works_under_the_content_security_policy(tmp_path, watched
         assert "default-src 'self'" in response.headers["content-security-policy"]
         log_in(page, "susan", DEMO_PASSWORD)
 
+        # Collapsed to its handle until opened.
+        expect(page.locator("#djDebugToolbar")).to_be_hidden()
+        page.locator("#djShowToolBarButton").click()
         # The panel's content is fetched and shown by the toolbar's own script.
         page.get_by_role("link", name="SQL").click()
         expect(page.locator("#SQLPanel")).to_contain_text("SELECT")

@@ -1,5 +1,6 @@
 import pytest
 from asgiref.sync import async_to_sync
+from django.conf import settings
 from django.contrib.auth import aauthenticate, aget_user
 from django.test import Client, RequestFactory
 
@@ -79,7 +80,7 @@ def test_without_remember_me_session_ends_with_browser(client, user):
 def test_with_remember_me_session_outlives_browser(client, user):
     log_in(client, remember_me="on")
 
-    assert client.cookies["sessionid"]["max-age"] == 1209600
+    assert client.cookies["sessionid"]["max-age"] == settings.SESSION_COOKIE_AGE
 
 
 def test_home_requires_login_and_keeps_next(client):

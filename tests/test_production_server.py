@@ -48,6 +48,16 @@ def test_static_files_are_served_hashed_and_compressed(shared_site):
     assert "immutable" in headers["Cache-Control"]
 
 
+def test_every_page_names_the_sites_icon_so_browsers_ask_for_no_favicon_ico(shared_site):
+    _, _, page = fetch(shared_site.url + "/login")
+    [icon] = re.findall(r'<link rel="icon" href="(/static/[^"]+)"', page.decode())
+
+    status, headers, _ = fetch(shared_site.url + icon)
+
+    assert status == 200
+    assert headers["Content-Type"].startswith("image/svg+xml")
+
+
 def test_server_terminates_tls_itself_with_certificate_and_key_from_the_environment(tmp_path):
     key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
     subprocess.run(
