@@ -74,6 +74,13 @@ class EditProfileForm(UniqueUsernameMixin, forms.ModelForm):
 class LoginForm(auth_forms.AuthenticationForm):
     remember_me = forms.BooleanField(required=False, label="Remember me")
 
+    error_messages = {
+        **auth_forms.AuthenticationForm.error_messages,
+        # Django's says "both fields may be case-sensitive": our usernames are not.
+        "invalid_login": "Please enter a correct username and password. The password is "
+        "case-sensitive.",
+    }
+
 
 class AdminUserCreationForm(UniqueUsernameMixin, auth_forms.AdminUserCreationForm):
     class Meta(auth_forms.AdminUserCreationForm.Meta):

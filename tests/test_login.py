@@ -66,6 +66,7 @@ def test_wrong_password_shows_error_and_stays_logged_out(client, user):
 
     assert response.status_code == 200
     assert "Please enter a correct username and password." in response.text
+    assert "both fields may be case-sensitive" not in response.text  # usernames are not
     assert client.get("/").url == "/login?next=/"
 
 
