@@ -4,6 +4,7 @@ import os
 import re
 import signal
 import subprocess
+import sys
 import urllib.request
 
 import pytest
@@ -18,6 +19,7 @@ from livesite import (
     prepare,
     production_env,
     running_site,
+    scratch_database,
     site_env,
     wait_for_port,
 )
@@ -268,3 +270,25 @@ def test_production_start_without_admins_warns_that_error_emails_go_to_nobody(tm
         log = site.log()
 
     assert "WARNING: ADMINS is empty: error emails go to nobody" in log
+
+
+def test_hosts_starting_at_once_on_one_fresh_database_all_migrate_and_start(tmp_path):
+    """Three hosts' `make production` preparation, at the same moment, on one new database."""
+    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        pytest.skip("hosts share a PostgreSQL database: runs on PostgreSQL (CI)")
+    with scratch_database(tmp_path) as database_url:
+        hosts = [
+            subprocess.Popen(
+                [sys.executable, "manage.py", "prepare_production"],
+                cwd=ROOT,
+                env=site_env(**production_env(tmp_path / f"host{n}", database_url)),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for n in range(3)
+        ]
+        finished = [host.communicate(timeout=120) for host in hosts]
+
+    for host, (_, errors) in zip(hosts, finished, strict=True):
+        assert host.returncode == 0, errors
