@@ -159,6 +159,9 @@ if not DATABASES["default"].get("ENGINE"):  # "" or a URL without a scheme: no d
 # than many a page), checking them before reuse.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database host that doesn't answer fails a request (and /health/) in seconds, not minutes.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several worker processes share one SQLite file: WAL lets readers run beside a writer,
     # IMMEDIATE takes the write lock at BEGIN (so a transaction never fails half-way on an
@@ -324,6 +327,15 @@ LOGGING = {
             "()": "django.utils.log.CallbackFilter",
             "callback": lambda record: getattr(record, "status_code", None) != 429,
         },
+        # A balancer asks /health/ every few seconds: its 503 while the database is down is the
+        # answer it needs, not an error for the log file and the admins (who hear of the
+        # database from the pages that fail).
+        "no_health_probes": {
+            "()": "django.utils.log.CallbackFilter",
+            "callback": lambda record: (
+                getattr(getattr(record, "request", None), "path", "") != "/health/"
+            ),
+        },
     },
     "formatters": {
         "chapter7": {"()": "microblog.errors.log.EscapingFormatter", "format": LOG_FORMAT},
@@ -370,7 +382,7 @@ LOGGING = {
         # Django's request logger says "Invalid HTTP_HOST header" for every scanner on the
         # internet: keep it in the log, never in an admin's inbox.
         "django.security.DisallowedHost": {"handlers": ["log"], "propagate": False},
-        "django.request": {"filters": ["no_lockout_pages"]},
+        "django.request": {"filters": ["no_lockout_pages", "no_health_probes"]},
         # runserver's access log, kept as Django has it: on the console only. (dictConfig resets
         # unlisted children of "django" to propagate, which would email each 500 twice.)
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
@@ -396,6 +408,8 @@ except ValueError as error:
     ) from None
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+# A balancer probes each host directly, often over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)

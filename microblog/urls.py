@@ -5,11 +5,13 @@ from django.urls import include, path
 from django.views import defaults
 
 from microblog.errors import views as errors
+from microblog.health import health
 
 urlpatterns = [
     path("", include("microblog.posts.urls")),
     path("", include("accounts.urls")),
     path("errors/test", errors.raise_test_error, name="raise_test_error"),
+    path("health/", health, name="health"),
     path("admin/", admin.site.urls),
 ]
 

@@ -7,6 +7,7 @@ Each test runs the real production server and asserts what visitors and admins s
 import contextlib
 import http.client
 import itertools
+import json
 import os
 import re
 import signal
@@ -136,6 +137,30 @@ def own_postgres():
     yield server
     server.stop()
     server.remove()
+
+
+def test_the_health_check_says_503_while_the_database_is_down_and_200_when_back(
+    tmp_path, own_postgres
+):
+    with running_site(tmp_path, DATABASE_URL=own_postgres.url) as site:
+        balancer = SiteClient(site.url)
+        assert balancer.get("/health/")[0] == 200
+
+        own_postgres.stop()
+        started = time.monotonic()
+        down, answer = balancer.get("/health/")
+        answered_in = time.monotonic() - started
+        own_postgres.start()
+        back = time.monotonic()
+        while balancer.get("/health/")[0] != 200 and time.monotonic() - back < 30:
+            time.sleep(0.05)
+        healthy_in = time.monotonic() - back
+        log = site.log()
+
+    assert (down, json.loads(answer)) == (503, {"database": "down", "cache": "down"})
+    assert answered_in < 2
+    assert healthy_in < 5
+    assert "/health/" not in log  # probes don't fill the log file
 
 
 def test_database_outage_shows_the_error_page_then_recovers_without_restart(tmp_path, own_postgres):
