@@ -55,3 +55,15 @@ def test_query_counts_do_not_grow_with_users_and_posts(client, user):
         ("/edit_profile", "cold"): 2,
         ("/edit_profile", "warm"): 2,
     }
+
+
+def test_a_profile_reads_its_authors_newest_posts_in_order_from_an_index(user):
+    """However many posts the author has, the newest are read in order: no sort of them all."""
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's planner sorts small tables instead: the plan is SQLite's here")
+    PostFactory.create_batch(3, author=user)
+
+    plan = user.posts.listed().explain()
+
+    assert "post_author_newest" in plan
+    assert "TEMP B-TREE" not in plan

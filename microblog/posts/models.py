@@ -24,6 +24,11 @@ class Post(models.Model):
 
     class Meta:
         ordering = ["-timestamp", "-id"]
+        indexes = [
+            # A profile lists its author's newest posts: read in this order from the index, they
+            # cost the same for an author of 200,000 posts as for one of ten.
+            models.Index(fields=["author", "-timestamp", "-id"], name="post_author_newest"),
+        ]
 
     def __str__(self):
         return self.body
