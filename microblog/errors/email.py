@@ -75,6 +75,17 @@ class BackgroundSender:
             logger.error("Could not send the error email to ADMINS: %r", error)
 
 
+def count(key, timeout):
+    """Add one to the counter at `key` in the cache, made with `timeout` if new; returns it.
+
+    The timeout is set again after each increment: backends that implement incr() as a get and a
+    set (the database cache) would otherwise give the counter the default timeout (300 s)."""
+    cache.add(key, 0, timeout=timeout)
+    total = cache.incr(key)
+    cache.touch(key, timeout=timeout)
+    return total
+
+
 class ErrorThrottle:
     """Let one email per distinct error through per window, and count the ones held back.
 
@@ -93,9 +104,7 @@ class ErrorThrottle:
                 held_back = cache.get(f"{key}:held", 0)
                 cache.delete(f"{key}:held")
                 return held_back
-            if not cache.add(f"{key}:held", 1, timeout=None):
-                cache.incr(f"{key}:held")
-                cache.touch(f"{key}:held", timeout=None)  # some backends' incr resets it
+            count(f"{key}:held", timeout=None)
             return None
         except Exception as error:
             logger.warning("Error-email throttle unavailable, sending anyway: %r", error)
@@ -129,14 +138,11 @@ class EmailBudget:
         key = f"error-email-budget:{window}"
         timeout = self.window * 2
         try:
-            cache.add(key, 0, timeout=timeout)
-            if cache.incr(key) <= self.emails:
+            if count(key, timeout) <= self.emails:
                 return True, None
-            cache.add(f"{key}:held", 0, timeout=timeout)
-            cache.incr(f"{key}:held")
+            count(f"{key}:held", timeout)
             if cache.add(f"{key}:group:{fingerprint}", True, timeout=timeout):
-                cache.add(f"{key}:groups", 0, timeout=timeout)
-                cache.incr(f"{key}:groups")
+                count(f"{key}:groups", timeout)
             first = cache.add(f"{key}:summary", True, timeout=timeout)
             return False, window if first else None
         except Exception as error:
