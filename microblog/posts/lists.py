@@ -17,7 +17,7 @@ def post_list_html(posts):
     loads the posts as models to render them: rendering them and making their models was half of
     the home page.
     """
-    shown = list(posts.values_list("pk", "body", "author__username", "author__email"))
+    shown = list(posts.values_list("pk", *posts.SHOWN))
     key = "post-list:" + hashlib.sha256(repr(shown).encode()).hexdigest()
     return cache.get_or_set(key, lambda: render(posts))
 

@@ -3,11 +3,14 @@ from django.db import models
 
 
 class PostQuerySet(models.QuerySet):
+    # What a list of posts shows: each post's body, its author's name and the email behind the
+    # avatar (microblog/posts/lists.py keys a list's HTML by these).
+    SHOWN = ("body", "author__username", "author__email")
+
     def listed(self):
-        """What a list of posts shows (body, author's name and avatar), newest first, the most
-        recent only: no other column is read, and no author is looked up one by one."""
-        shown = self.select_related("author").only("body", "author__username", "author__email")
-        return shown[: Post.RECENT]
+        """The posts of a list, newest first, the most recent only: no column but what the list
+        shows is read, and no author is looked up one by one."""
+        return self.select_related("author").only(*self.SHOWN)[: Post.RECENT]
 
 
 class Post(models.Model):
