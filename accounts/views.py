@@ -30,7 +30,9 @@ class LoginView(auth_views.LoginView):
         context = super().get_context_data(**kwargs)
         form = context["form"]
         if not form.is_bound and not form.initial:
-            key = f"unbound-form:{LoginForm.__qualname__}:{form.prefix}:{get_language()}"
+            form_class = type(form)
+            name = f"{form_class.__module__}.{form_class.__qualname__}"
+            key = f"unbound-form:{name}:{form.prefix}:{get_language()}"
             context["form"] = cache.get_or_set(key, form.render)
         return context
 
