@@ -26,6 +26,11 @@ def start_request(incoming):
     return request_id
 
 
+def forget_request_id():
+    """No request is being served yet: the id left set by the last one no longer applies."""
+    _request_id.set(None)
+
+
 def get_request_id():
     """The id of the request this code is serving, or None outside a request."""
     return _request_id.get()

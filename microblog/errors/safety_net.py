@@ -13,7 +13,12 @@ from django.http import HttpResponseServerError
 from django.template.loader import render_to_string
 
 from microblog.errors.pages import REFUSED
-from microblog.errors.request_id import HEADER, get_request_id, start_request
+from microblog.errors.request_id import (
+    HEADER,
+    forget_request_id,
+    get_request_id,
+    start_request,
+)
 
 # Not microblog.errors (whose trouble is never emailed): this is a failed request, for the admins.
 logger = logging.getLogger("microblog.safety_net")
@@ -60,14 +65,16 @@ class SafetyNet:
         self.application = application
 
     def __call__(self, environ, start_response):
-        # The request's reference from its first moment (RequestIdMiddleware may take a trusted
-        # proxy's instead): a failure before Django's middleware must not show the last one's.
-        start_request("")
+        # RequestIdMiddleware gives the request its id; a failure before it must not show the
+        # last request's (left set for Django's late log lines), but get one of its own.
+        forget_request_id()
         if not readable_charset(environ.get("CONTENT_TYPE", "")):
             environ = environ | {"CONTENT_TYPE": "", REFUSED: 400}
         try:
             return self.application(environ, start_response)
         except Exception:
+            if get_request_id() is None:  # it failed before RequestIdMiddleware
+                start_request("")
             logger.exception(
                 "Internal Server Error outside Django's handler: %s", environ.get("PATH_INFO", "")
             )
