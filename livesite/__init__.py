@@ -7,6 +7,7 @@ import asyncio
 import atexit
 import contextlib
 import http.cookiejar
+import json
 import os
 import re
 import shutil
@@ -542,3 +543,38 @@ class PostgresServer:
 
     def remove(self):
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class SentryServer:
+    """kent, a small Sentry-protocol server, on a free port: what a site with this DSN sends
+    arrives here, and the test reads it back through kent's API."""
+
+    def __init__(self, folder):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.dsn = f"http://public@127.0.0.1:{self.port}/1"
+        self.output = (Path(folder) / "kent.log").open("w")
+        kent = Path(sys.executable).parent / "kent-server"
+        command = [kent, "run", "--host", "127.0.0.1", "--port", str(self.port)]
+        self.process = subprocess.Popen(command, stdout=self.output, stderr=subprocess.STDOUT)
+        wait_for_port(self.port, self.process)
+
+    def events(self, count, timeout=15):
+        """The bodies of the first `count` events to arrive, waiting up to `timeout` for them."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with urllib.request.urlopen(f"{self.url}/api/eventlist/") as response:
+                listed = json.load(response)["events"]
+            if len(listed) >= count or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        bodies = []
+        for event in listed:
+            with urllib.request.urlopen(f"{self.url}/api/event/{event['event_id']}") as response:
+                bodies.append(json.load(response)["payload"]["body"])
+        return bodies
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        self.output.close()

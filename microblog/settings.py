@@ -395,6 +395,14 @@ LOGGING = {
     },
 }
 
+# Errors also to Sentry, or a Sentry-compatible server (GlitchTip, Bugsink), when a DSN is set;
+# without one, sentry-sdk is never imported.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from microblog.errors.sentry import start_sentry
+
+    start_sentry(SENTRY_DSN, environment=ENVIRONMENT, release=RELEASE)
+
 # --- Deployment (HTTPS, security headers) ----------------------------------------------------
 
 # Behind a TLS proxy, its X-Forwarded-Proto header says whether the request came over HTTPS: it
