@@ -74,7 +74,7 @@ def scrub_breadcrumb(breadcrumb, hint):
 
 def shows_header(name):
     """Whether an event shows this header's value: the email's allowlist. The email shows
-    X-Forwarded-* when a trusted proxy sent it; an event doesn't say who sent it, so it is hidden."""
+    X-Forwarded-* when a trusted proxy sent it; an event doesn't say who sent it: hidden."""
     key = name.upper().replace("-", "_")
     if key in ("CONTENT_TYPE", "CONTENT_LENGTH"):  # not headers in WSGI's terms: always shown
         return True
