@@ -287,8 +287,17 @@ def development_site(tmp_path):
 
 @contextlib.contextmanager
 def serve(tmp_path, env, command, url, tree=ROOT):
-    """Run a server process in `tree` (this checkout) until the block ends; its output goes to
-    files in tmp_path."""
+    """Run a server process in `tree` (this checkout) until the block ends, once it listens; its
+    output goes to files in tmp_path."""
+    with started(tmp_path, env, command, url, tree) as site:
+        wait_for_port(site.address[1], site.process, timeout=120)
+        yield site
+
+
+@contextlib.contextmanager
+def started(tmp_path, env, command, url, tree=ROOT):
+    """A server process started in `tree`, not yet waited for (servers meant to start at the same
+    moment), stopped as systemd and docker stop a service when the block ends."""
     stdout_file, stderr_file = tmp_path / "server.stdout", tmp_path / "server.stderr"
     with stdout_file.open("w") as stdout, stderr_file.open("w") as stderr:
         process = subprocess.Popen(
@@ -300,12 +309,11 @@ def serve(tmp_path, env, command, url, tree=ROOT):
             start_new_session=True,
         )
         try:
-            wait_for_port(urllib.parse.urlsplit(url).port, process, timeout=120)
             log_file = Path(env["LOG_DIR"]) / "microblog.log"
             yield Site(url, env, process, log_file, stdout_file)
         finally:
             if process.poll() is None:
-                # As systemd and docker stop a service: SIGTERM to its whole process group.
+                # SIGTERM to its whole process group.
                 os.killpg(process.pid, signal.SIGTERM)
                 try:
                     process.wait(timeout=60)

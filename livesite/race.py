@@ -27,8 +27,9 @@ class RaceResult:
     validated_together: int | None = None
 
 
-def rename_race(site_url, database_url, rounds):
-    """Race susan and john to a new name `rounds` times.
+def rename_race(site_url, database_url, rounds, other_host_url=None):
+    """Race susan and john to a new name `rounds` times; john through `other_host_url`, when
+    given (another host of the same site, on the same database).
 
     Each round holds the site database's write lock until both requests are at the server, so
     that neither is answered before the other arrives. On PostgreSQL it holds it until both
@@ -36,7 +37,7 @@ def rename_race(site_url, database_url, rounds):
     saved. Then it lets them go, and the database's unique constraint has the last word.
     """
     postgres = database_url.startswith("postgres")
-    racers = {"susan": SiteClient(site_url), "john": SiteClient(site_url)}
+    racers = {"susan": SiteClient(site_url), "john": SiteClient(other_host_url or site_url)}
     for name, browser in racers.items():
         browser.log_in(name, DEMO_PASSWORD)
         browser.get("/edit_profile")
