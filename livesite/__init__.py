@@ -186,13 +186,13 @@ def maintenance_url(database_url):
 
 
 def run_sql(database_url, statement):
-    """Run one statement on the site's database, from outside the site."""
+    """Run one statement on the site's database, from outside the site; returns its rows."""
     if database_url.startswith("sqlite:///"):
         with sqlite3.connect(urllib.parse.urlsplit(database_url).path) as connection:
-            connection.execute(statement)
-    else:
-        with psycopg.connect(database_url, autocommit=True) as connection:
-            connection.execute(statement)
+            return connection.execute(statement).fetchall()
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        cursor = connection.execute(statement)
+        return cursor.fetchall() if cursor.description else []
 
 
 def break_table(database_url, table):
