@@ -25,4 +25,21 @@ urlpatterns = [
     path("register", views.RegisterView.as_view(), name="register"),
     path("user/<username:username>", views.profile, name="profile"),
     path("edit_profile", views.EditProfileView.as_view(), name="edit_profile"),
+    # Django's own paths (django.contrib.auth.urls) for its password reset.
+    path("password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password_reset/done/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
 ]

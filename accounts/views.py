@@ -1,3 +1,7 @@
+from urllib.parse import urlsplit
+
+from axes.utils import reset as reset_lockout
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -12,8 +16,16 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import CreateView, UpdateView
 
 from accounts.forms import EditProfileForm, LoginForm, RegistrationForm
+from accounts.lockout import lockout_username
 from accounts.models import User
+from microblog.cache import count
 from microblog.posts.lists import post_list_html
+from microblog.proxy import client_address
+
+TOO_MANY_RESETS = (
+    "Too many password resets have been asked for from your network or for this email "
+    "address. Please try again in an hour."
+)
 
 
 class LoginView(auth_views.LoginView):
@@ -98,3 +110,35 @@ def profile(request, username):
     posts = user.posts.listed()
     context = {"profile_user": user, "posts": posts, "post_list": post_list_html(posts)}
     return TemplateResponse(request, "accounts/profile.html", context)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset: the same answer whether or not an account has the address, its
+    link on SITE_URL when set, and at most PASSWORD_RESET_LIMIT requests an hour from one
+    address and for one email address, so that nobody can fill an inbox with reset emails."""
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].lower()
+        counted = [f"password-reset:address:{client_address(self.request)}"]
+        counted.append(f"password-reset:email:{email}")
+        if max(count(key, timeout=3600) for key in counted) > settings.PASSWORD_RESET_LIMIT:
+            form.add_error(None, TOO_MANY_RESETS)
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        if settings.SITE_URL:
+            # The link's address is the site's own, never the Host this request named.
+            address = urlsplit(settings.SITE_URL)
+            self.extra_email_context = {"protocol": address.scheme, "domain": address.netloc}
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's "set a new password" page. The new password ends the login lockout of its
+    username: the user proved to own the account, and can sign in at once."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        credentials = {settings.AXES_USERNAME_FORM_FIELD: form.user.get_username()}
+        reset_lockout(username=lockout_username(self.request, credentials))
+        return response

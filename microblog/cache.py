@@ -1,10 +1,12 @@
-"""The cache as an accelerator: with Redis gone, pages render uncached and errors still email."""
+"""The cache as an accelerator: with Redis gone, pages render uncached and errors still email.
+And the counters kept in it (error emails, password-reset requests)."""
 
 import logging
 import time
 from functools import wraps
 
 import redis
+from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache
 
 logger = logging.getLogger(__name__)
@@ -56,3 +58,14 @@ class FailSoftRedisCache(RedisCache):
     delete = fail_soft(RedisCache.delete, False)
     delete_many = fail_soft(RedisCache.delete_many, None)
     clear = fail_soft(RedisCache.clear, False)
+
+
+def count(key, timeout):
+    """Add one to the counter at `key` in the cache, made with `timeout` if new; returns it.
+
+    The timeout is set again after each increment: backends that implement incr() as a get and a
+    set (the database cache) would otherwise give the counter the default timeout (300 s)."""
+    cache.add(key, 0, timeout=timeout)
+    total = cache.incr(key)
+    cache.touch(key, timeout=timeout)
+    return total

@@ -214,6 +214,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Password-reset requests an hour, from one address and for one email address.
+PASSWORD_RESET_LIMIT = env.int("PASSWORD_RESET_LIMIT", default=5)
+
 # The lockout of repeated failed logins (django-axes; accounts/lockout.py has the site's part).
 # After AXES_FAILURE_LIMIT failures for one username from one address, that username is refused
 # from that address for the cool-off; an address is refused for every username after

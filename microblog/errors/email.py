@@ -19,6 +19,7 @@ from django.http.request import split_domain_port
 from django.urls import reverse
 from django.utils import log, timezone
 
+from microblog.cache import count
 from microblog.errors.fingerprint import fingerprint, qualified_name
 from microblog.errors.log import escape_controls
 from microblog.errors.reporter import hide_secret_parameters
@@ -73,17 +74,6 @@ class BackgroundSender:
             job(*args, **kwargs)
         except Exception as error:
             logger.error("Could not send the error email to ADMINS: %r", error)
-
-
-def count(key, timeout):
-    """Add one to the counter at `key` in the cache, made with `timeout` if new; returns it.
-
-    The timeout is set again after each increment: backends that implement incr() as a get and a
-    set (the database cache) would otherwise give the counter the default timeout (300 s)."""
-    cache.add(key, 0, timeout=timeout)
-    total = cache.incr(key)
-    cache.touch(key, timeout=timeout)
-    return total
 
 
 class ErrorThrottle:
