@@ -96,7 +96,9 @@ def test_with_site_url_the_link_goes_to_the_site_whatever_host_the_request_named
     settings.SITE_URL = "https://microblog.example.com"
     settings.ALLOWED_HOSTS = ["microblog.example.com", "attacker.example.net"]
 
-    client.post("/password_reset/", {"email": "susan@example.com"}, HTTP_HOST="attacker.example.net")
+    client.post(
+        "/password_reset/", {"email": "susan@example.com"}, headers={"host": "attacker.example.net"}
+    )
 
     [email] = sent_emails()
     assert "https://microblog.example.com/reset/" in email.body
