@@ -57,7 +57,7 @@ def test_500_page_shows_the_reference_that_the_email_carries(staff_client, sent_
     request_id = response.headers["X-Request-ID"]
     assert f"Error reference: <code>{request_id}</code>" in response.text
     [email] = sent_emails()
-    assert email.subject.endswith(f"Internal Server Error: /errors/test [req {request_id}]")
+    assert email.subject.endswith(f"RuntimeError at /errors/test [req {request_id}]")
 
 
 def test_repeats_of_one_error_send_one_email(staff_client, sent_emails):
@@ -124,14 +124,14 @@ def test_passwords_inside_urls_are_masked(value, expected):
     assert SafeExceptionReporterFilter().cleanse_setting("SOME_URL", value) == expected
 
 
-def test_password_in_a_url_setting_is_masked_in_the_email(staff_client, sent_emails, settings):
+def test_the_email_carries_no_settings(staff_client, sent_emails, settings):
     settings.REDIS_URL = "redis://:redis-secret-value@cache.example.com:6379/0"
 
     staff_client.get("/errors/test")
 
     [email] = sent_emails()
-    assert "redis-secret-value" not in email.body
-    assert "redis://:********************@cache.example.com:6379/0" in email.body
+    for setting in ["REDIS_URL", "INSTALLED_APPS", "AUTH_USER_MODEL", "redis-secret-value"]:
+        assert setting not in email.body
 
 
 SECRET_QUERY = {
@@ -166,11 +166,11 @@ def test_secret_query_parameters_reach_no_report(failed_with_secret_query, name)
 def test_harmless_query_parameters_stay_in_the_report(failed_with_secret_query):
     report = failed_with_secret_query["email"]
 
-    assert "q=visible-query" in report  # the Request URL and QUERY_STRING
-    assert "q = 'visible-query'" in report  # the GET table
+    assert "q=visible-query" in report  # the path
+    assert "GET q = visible-query" in report  # the parameters
     assert "x=1" in report  # the Referer
     assert "token=********************" in report
-    assert "token = '********************'" in report
+    assert "GET token = ********************" in report
 
 
 def test_a_next_url_carrying_a_token_is_hidden_too(staff_client, sent_emails):
@@ -178,7 +178,7 @@ def test_a_next_url_carrying_a_token_is_hidden_too(staff_client, sent_emails):
 
     [email] = sent_emails()
     assert "nested-token-value" not in email.body
-    assert "next = '/reset?token=********************'" in email.body
+    assert "GET next = /reset?token=********************" in email.body
 
 
 @pytest.mark.parametrize(
@@ -189,7 +189,7 @@ def test_post_fields_with_secret_names_are_hidden(staff_client, sent_emails, fie
 
     [email] = sent_emails()
     assert "field-value-0451" not in email.body
-    assert f"{field} = '********************'" in email.body
+    assert f"POST {field} = ********************" in email.body
 
 
 @pytest.mark.parametrize("field", ["author", "capital", "keyboard", "about_me"])
@@ -199,11 +199,11 @@ def test_post_fields_that_merely_contain_a_secret_word_stay_visible(
     staff_client.post("/errors/test", {field: "field-value-0451"})
 
     [email] = sent_emails()
-    assert f"{field} = 'field-value-0451'" in email.body
+    assert f"POST {field} = field-value-0451" in email.body
 
 
 def admin_link(email):
-    found = re.search(r"^This error in the admin: (\S+)$", email.body, re.MULTILINE)
+    found = re.search(r"^This error in the admin:\n(\S+)$", email.body, re.MULTILINE)
     return found and found.group(1)
 
 
@@ -284,9 +284,9 @@ def test_only_allowlisted_headers_show_their_values(staff_client, sent_emails):
     [email] = sent_emails()
     for name, value in SECRET_HEADERS.items():
         assert value not in email.body
-        assert f"HTTP_{name.upper().replace('-', '_')} = '********************'" in email.body
-    assert "HTTP_USER_AGENT = 'agent-visible'" in email.body
-    assert "HTTP_ACCEPT = 'a/b'" in email.body
+        assert f"  {name}: ********************" in email.body
+    assert "  User-Agent: agent-visible" in email.body
+    assert "  Accept: a/b" in email.body
 
 
 @pytest.mark.parametrize("name", ["pw", "pwd", "passcode", "pin", "privatekey", "userPin"])

@@ -22,7 +22,7 @@ from django.utils import log, timezone
 from microblog.cache import count
 from microblog.errors.fingerprint import fingerprint, qualified_name
 from microblog.errors.log import escape_controls
-from microblog.errors.reporter import hide_secret_parameters
+from microblog.errors.reporter import hide_secret_parameters, user_of
 
 # Trouble with reporting itself goes to the log file only (see LOGGING), never to an email.
 logger = logging.getLogger(__name__)
@@ -152,6 +152,7 @@ class ErrorReport:
     fingerprint: str
     subject: str
     text: str
+    details: dict
     exception: str
     message: str
     view: str
@@ -192,49 +193,51 @@ class ErrorEmailHandler(log.AdminEmailHandler):
             self.handleError(record)
 
     def report(self, record):
-        """Django's subject and text report of `record`, and what the Errors admin records.
+        """What the email and the Errors admin say of `record`, taken in the failing request.
 
-        What came with the request (its path, an exception's message) is written with its line
-        breaks escaped, as in the log file: nothing a visitor sends starts a line of the email.
+        The subject names the exception and the page; the text leads with what broke, then the
+        traceback, then the request, and leaves out the settings (the same for every error).
+        What came with the request (its path, an exception's message, a header) is written with
+        its line breaks escaped, as in the log file: nothing a visitor sends starts a line.
         """
         request = getattr(record, "request", None)
         request_id = getattr(record, "request_id", None) or ""
-        internal = request and request.META.get("REMOTE_ADDR") in settings.INTERNAL_IPS
-        where = f" ({'internal' if internal else 'EXTERNAL'} IP)" if request else ""
-        message = escape_controls(record.getMessage())
-        subject = f"{record.levelname}{where}: {message}"
+        exc_info = record.exc_info or (None, record.getMessage(), None)
+        if exc_info[0] and request:
+            subject = f"{exc_info[0].__name__} at {escape_controls(request.path)}"
+        else:
+            subject = f"{record.levelname}: {escape_controls(record.getMessage())}"
         if request_id:
             subject += f" [req {request_id}]"
-        exc_info = record.exc_info or (None, record.getMessage(), None)
+        exception = qualified_name(exc_info[0]) if exc_info[0] else record.levelname
+        message = hide_secret_parameters(str(exc_info[1]))[:1000]
+        details = self.report_details(request, exc_info)
         match = getattr(request, "resolver_match", None)
         return ErrorReport(
             fingerprint=fingerprint(record),
             subject=self.format_subject(subject),
-            text=f"{message}\n\n{self.report_text(request, exc_info)}",
-            exception=qualified_name(exc_info[0]) if exc_info[0] else record.levelname,
-            message=hide_secret_parameters(str(exc_info[1]))[:1000],
+            text=report_text(exception, message, request_id, details),
+            details=details,
+            exception=exception,
+            message=message,
             view=match.view_name if match else "",
             path=request.path if request else "",
             request_id=request_id,
-            user=username_of(request),
+            user=user_of(request),
             time=timezone.now(),
             site_url=site_url_of(request),
         )
 
-    def report_text(self, request, exc_info):
-        """Django's text report (cleansed by our reporter), its visitor-sent lines escaped; of the
-        traceback alone where the request can't be read (a charset Django can't decode, too many
-        fields): the error is reported all the same."""
+    def report_details(self, request, exc_info):
+        """The traceback and the request, scrubbed (reporter.py); of the traceback alone where the
+        request can't be read (a charset Django can't decode, too many fields): the error is
+        reported all the same."""
         try:
-            text = self.reporter_class(request, *exc_info, is_email=True).get_traceback_text()
+            return self.reporter_class(request, *exc_info, is_email=True).get_error_details()
         except Exception as error:
-            unread = f"The request could not be read for this report: {error!r}"
-            text = self.reporter_class(None, *exc_info, is_email=True).get_traceback_text()
-            text = f"{escape_controls(unread)}\n\n{text}"
-        sent = [str(exc_info[1]), *((request.path, request.path_info) if request else ())]
-        for value in sorted({v for v in sent if v != escape_controls(v)}, key=len, reverse=True):
-            text = text.replace(value, escape_controls(value))
-        return text
+            details = self.reporter_class(None, *exc_info, is_email=True).get_error_details()
+            details["unread"] = f"The request could not be read for this report: {error!r}"
+            return details
 
     def deliver(self, report):
         """Record the error, then email it unless the throttle holds a repeat back or the site's
@@ -259,7 +262,9 @@ class ErrorEmailHandler(log.AdminEmailHandler):
             subject += f" (+{held_back} more since the last email)"
         text = report.text
         if group and report.site_url:
-            text = f"This error in the admin: {report.site_url}{group.get_admin_url()}\n\n{text}"
+            # On a line of its own, and short: in the email's 7-bit text no quoted-printable
+            # soft break cuts the link in two.
+            text = f"This error in the admin:\n{report.site_url}{group.get_admin_url()}\n\n{text}"
         self.send_mail(subject, text)  # a failure is logged by the sender
 
     def send_summary(self, window, site_url):
@@ -269,6 +274,56 @@ class ErrorEmailHandler(log.AdminEmailHandler):
         link = site_url + reverse("admin:errors_errorgroup_changelist")
         text = f"{summary}.\n\nThe errors in the admin: {link}\n" if site_url else f"{summary}.\n"
         self.send_mail(self.format_subject(f"ERROR: {summary}"), text)
+
+
+# The longest line that keeps the email's text 7- or 8-bit: a longer one makes Python's email
+# package send the whole text quoted-printable (policy.max_line_length), with soft breaks.
+EMAIL_LINE = 78
+# The lines of code shown around the failing line of each of the project's frames.
+EMAIL_CONTEXT_LINES = 2
+
+
+def report_text(exception, message, request_id, details):
+    """The email's text (also kept with each occurrence): what broke, the traceback with the
+    project's frames' code, the request with the allowlisted headers."""
+    request = details["request"]
+    lines = [f"{exception}: {message}"]
+    if request:
+        lines.append(f"{request['method']} {request['path']}, user {request['user'] or '-'}")
+    if request_id:
+        lines.append(f"Error reference: {request_id}")
+    if "unread" in details:
+        lines += ["", details["unread"]]
+    lines += ["", "Traceback (most recent call last), with the code of the project's frames:"]
+    for frame in details["frames"]:
+        lines.append(f'  File "{frame["file"]}", line {frame["line"]}, in {frame["function"]}')
+        for number, code in enumerate(frame["code"], frame["first_line"]):
+            if number == frame["line"]:
+                lines.append(f"  >{number:5} {code}" if frame["project"] else f"    {code.strip()}")
+            elif frame["project"] and abs(number - frame["line"]) <= EMAIL_CONTEXT_LINES:
+                lines.append(f"   {number:5} {code}")
+    lines.append(f"{exception}: {message}")
+    if request:
+        lines += ["", "Request:", f"  {request['method']} {request['path']}"]
+        lines.append(f"  User: {request['user'] or '-'}")
+        lines += [f"  {name}: {value}" for name, value in request["headers"]]
+        for method in ("GET", "POST"):
+            lines += [f"  {method} {name} = {value}" for name, value in request[method]]
+    return "\n".join(piece for line in lines for piece in within_email_line(escape_controls(line)))
+
+
+def within_email_line(line, indent="      "):
+    """`line`, cut into pieces of at most EMAIL_LINE characters, the later ones indented: after a
+    space or an "&" where there is one in the second half of a piece, else at the limit."""
+    pieces, width = [], EMAIL_LINE
+    while len(line) > width:
+        cut = max(line.rfind(" ", width // 2, width), line.rfind("&", width // 2, width))
+        cut = cut + 1 if cut > 0 else width
+        pieces.append(line[:cut])
+        line = line[cut:]
+        width = EMAIL_LINE - len(indent)
+    pieces.append(line)
+    return [pieces[0], *(indent + piece for piece in pieces[1:])]
 
 
 def save_to_errors_admin(report):
@@ -281,13 +336,6 @@ def save_to_errors_admin(report):
     except DatabaseError as error:
         logger.warning("Could not record the error in the Errors admin: %r", error)
         return None, False
-
-
-def username_of(request):
-    try:
-        return request.user.get_username()
-    except Exception:  # no request, or the failure is in loading the user itself
-        return ""
 
 
 def site_url_of(request):

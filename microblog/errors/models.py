@@ -1,7 +1,10 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F
 from django.urls import reverse
+from django.utils import timezone
 
 # Occurrences kept per group: enough to see a pattern, bounded in an error storm (the count goes
 # on counting all of them).
@@ -25,6 +28,7 @@ class ErrorGroupQuerySet(models.QuerySet):
             )
             self.filter(pk=group.pk).update(
                 count=F("count") + 1,
+                resolved_by=None,
                 message=report.message,
                 path=report.path,
                 last_seen=report.time,
@@ -38,7 +42,11 @@ class ErrorGroupQuerySet(models.QuerySet):
                 path=report.path,
                 user=report.user,
                 report=report.text,
+                details=report.details,
             )
+            day = timezone.localdate(report.time)
+            DailyCount.objects.get_or_create(group=group, day=day)
+            DailyCount.objects.filter(group=group, day=day).update(count=F("count") + 1)
             older = group.occurrences.values_list("pk", flat=True)[KEEP_OCCURRENCES:]
             Occurrence.objects.filter(pk__in=list(older)).delete()
         return group, group.resolved_at is not None
@@ -58,6 +66,9 @@ class ErrorGroup(models.Model):
     environment = models.CharField(max_length=100, blank=True)
     release = models.CharField(max_length=100, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = ErrorGroupQuerySet.as_manager()
 
@@ -71,6 +82,22 @@ class ErrorGroup(models.Model):
     def get_admin_url(self):
         return reverse("admin:errors_errorgroup_change", args=[self.pk])
 
+    def resolve(self, user):
+        """Staff say it is fixed: no email for it until it happens again, which reopens it."""
+        self.resolved_at, self.resolved_by = timezone.now(), user
+        self.save(update_fields=["resolved_at", "resolved_by"])
+
+    def reopen(self):
+        self.resolved_at = self.resolved_by = None
+        self.save(update_fields=["resolved_at", "resolved_by"])
+
+    def daily_counts(self, days=30):
+        """The occurrences of each of the last `days` days, oldest first: (day, count)."""
+        today = timezone.localdate()
+        first = today - timedelta(days=days - 1)
+        counts = dict(self.days.filter(day__gte=first).values_list("day", "count"))
+        return [(first + timedelta(n), counts.get(first + timedelta(n), 0)) for n in range(days)]
+
 
 class Occurrence(models.Model):
     """One time an error happened: what the admins' email said of it."""
@@ -80,10 +107,30 @@ class Occurrence(models.Model):
     time = models.DateTimeField()
     path = models.TextField(blank=True)
     user = models.CharField(max_length=150, blank=True)
+    # The email's text, and the same as data (frames with code and local variables, the
+    # request): both scrubbed (reporter.py). Rows from before details were kept have none.
     report = models.TextField()
+    details = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["-time", "-id"]
 
     def __str__(self):
         return f"{self.time:%Y-%m-%d %H:%M:%S} {self.request_id}"
+
+
+class DailyCount(models.Model):
+    """How often an error happened on one day: the error's page charts the last 30 days, which
+    the kept occurrences (the latest 50) can't tell of an error that happens thousands of times."""
+
+    group = models.ForeignKey(ErrorGroup, on_delete=models.CASCADE, related_name="days")
+    day = models.DateField()
+    count = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["group", "day"], name="errors_dailycount_group_day")
+        ]
+
+    def __str__(self):
+        return f"{self.day}: {self.count}"

@@ -4,8 +4,10 @@ gets out, wherever in the request it travelled (a form, a cookie, the URL, a hea
 import re
 from urllib.parse import quote_plus, unquote_plus
 
+from django.conf import settings
 from django.views import debug
 
+from microblog.errors.fingerprint import is_our_code
 from microblog.proxy import from_trusted_proxy
 
 # user:password@ inside any URL-looking value (DATABASE_URL, EMAIL_URL, DSNs, a Referer).
@@ -154,3 +156,100 @@ class SafeExceptionReporter(debug.ExceptionReporter):
 
     def get_traceback_text(self):
         return self.filter.cleanse_text(super().get_traceback_text())
+
+    def get_error_details(self):
+        """What the Errors admin's page and the email show of this error, as data that a
+        database row keeps: each frame of the traceback with its code and its local variables,
+        and the request, all scrubbed. The frames are those of Django's own report (the
+        `frames` key of get_traceback_data(): README, Shortcuts)."""
+        known = self.request_secrets()
+        frames = [
+            self.frame_details(frame, known)
+            for frame in self.get_traceback_data()["frames"]
+            if frame.get("filename")
+        ]
+        return {"frames": frames, "request": self.request_details()}
+
+    def frame_details(self, frame, known):
+        filename = frame["filename"]
+        project = is_our_code(filename)
+        return {
+            "file": short_path(filename, project),
+            "function": frame["function"],
+            "line": frame["lineno"],
+            "first_line": frame["pre_context_lineno"],
+            "code": [*frame["pre_context"], frame["context_line"], *frame["post_context"]],
+            "project": project,
+            "vars": [
+                [name, self.filter.cleansed_substitute if is_secret_name(name) else value]
+                for name, value in (
+                    (name, self.scrub(value, known)) for name, value in frame.get("vars", [])
+                )
+            ],
+        }
+
+    def request_details(self):
+        """The request, as the email's text report shows it: headers by the allowlist, secret
+        parameters hidden. None for an error outside a request, or one that can't be read."""
+        request = self.request
+        if request is None or not self.filter.is_active(request):
+            return None
+        meta = self.filter.get_safe_request_meta(request)
+        headers = [
+            [key.removeprefix("HTTP_").replace("_", "-").title(), str(value)]
+            for key, value in sorted(meta.items())
+            if key.startswith(("HTTP_", "CONTENT_"))
+        ]
+        return {
+            "method": request.method,
+            "path": self.filter.cleanse_text(request.get_full_path()),
+            "user": user_of(request),
+            "headers": headers,
+            "GET": pairs(self.filter.get_query_parameters(request)),
+            "POST": pairs(self.filter.get_post_parameters(request)),
+        }
+
+    def request_secrets(self):
+        """The values in this request that must not show anywhere, also where a local variable
+        holds them under a harmless name: its cookies and the values of its hidden headers and
+        secret-named parameters."""
+        request = self.request
+        if request is None:
+            return set()
+        secrets = set(getattr(request, "COOKIES", {}).values())
+        secrets.add(request.META.get("CSRF_COOKIE", ""))
+        trusted = from_trusted_proxy(request)
+        for key, value in request.META.items():
+            if key.startswith("HTTP_") and not is_shown_header(key, trusted):
+                secrets.add(str(value))
+        for parameters in (request.GET, request.POST):
+            for name, values in parameters.lists():
+                if is_secret_name(name):
+                    secrets.update(values)
+        # Too short to stand for a secret, rather than be part of any text.
+        return {secret for secret in secrets if len(secret) >= 4}
+
+    def scrub(self, value, known):
+        for secret in sorted(known, key=len, reverse=True):
+            value = value.replace(secret, self.filter.cleansed_substitute)
+        value = URL_PASSWORD.sub(rf"\g<scheme_user>{self.filter.cleansed_substitute}@", value)
+        return self.filter.cleanse_text(value)
+
+
+def short_path(filename, project):
+    """A traceback's file as a reader knows it: microblog/errors/views.py for the project's,
+    django/core/handlers/base.py for an installed package's."""
+    if project:
+        return filename.removeprefix(f"{settings.BASE_DIR}/")
+    return filename.rpartition("site-packages/")[2]
+
+
+def user_of(request):
+    try:
+        return request.user.get_username()
+    except Exception:  # no user yet, or the failure is in loading the user itself
+        return ""
+
+
+def pairs(parameters):
+    return [[name, str(value)] for name, values in parameters.lists() for value in values]
