@@ -125,7 +125,7 @@ def test_chapter_7_in_a_real_browser(tmp_path, smtp_server, chromium):
         screenshot(page, "4-server-error")
 
         [email] = smtp_server.wait_for(1)
-        assert email["Subject"].endswith(f"Internal Server Error: /user/bob [req {reference}]")
+        assert email["Subject"].endswith(f" at /user/bob [req {reference}]")
         assert "posts_post" in email.get_body(preferencelist=("plain",)).get_content()
 
 

@@ -193,7 +193,7 @@ def test_database_outage_shows_the_error_page_then_recovers_without_restart(tmp_
     # back: both with room for a loaded machine.
     assert answered_in < 5
     assert recovered_in < 5
-    assert "Internal Server Error: /user/susan" in email["Subject"]
+    assert " at /user/susan [req " in email["Subject"]
     assert "OperationalError" in email.get_content()
     assert still_logged_in
 
@@ -230,7 +230,7 @@ def test_sigterm_finishes_requests_and_queued_error_emails_then_exits(tmp_path, 
 
     assert in_flight["status"] == 302
     assert len(emails) == 1
-    assert "Internal Server Error: /" in emails[0]["Subject"]
+    assert " at / [req " in emails[0]["Subject"]
     assert exited_in < 30
 
 

@@ -294,7 +294,7 @@ def report_text(exception, message, request_id, details):
         lines.append(f"Error reference: {request_id}")
     if "unread" in details:
         lines += ["", details["unread"]]
-    lines += ["", "Traceback (most recent call last), with the code of the project's frames:"]
+    lines += ["", "Traceback (most recent call last):"]
     for frame in details["frames"]:
         lines.append(f'  File "{frame["file"]}", line {frame["line"]}, in {frame["function"]}')
         for number, code in enumerate(frame["code"], frame["first_line"]):
