@@ -53,7 +53,7 @@ def test_error_gives_500_page_with_reference_one_email_and_log_line(tmp_path, sm
         )
         body = body_of(email)
         assert "Traceback (most recent call last):" in body
-        assert "Exception Value: Test error requested by admin" in body
+        assert "builtins.RuntimeError: Test error requested by admin" in body
         assert re.search(
             r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} ERROR: "
             rf"\[req {request_id}\] Internal Server Error: /errors/test \[in .+:\d+\]$",
