@@ -15,6 +15,8 @@ from microblog.posts.demo import DEMO_PASSWORD
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 ARTIFACTS = ROOT / "test-artifacts"
+# A staff member's laptop: what the admin's pages must fit.
+SCREEN = {"width": 1280, "height": 900}
 # Headless, and quiet: this machine reaches no network but its own.
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -57,7 +59,7 @@ def watched_page(chromium):
     contexts = []
 
     def new_page(base_url):
-        context = chromium.new_context(base_url=base_url)
+        context = chromium.new_context(base_url=base_url, viewport=SCREEN)
         context.expose_function("reportViolation", lambda violation: violations.append(violation))
         context.add_init_script(REPORT_VIOLATIONS)
         contexts.append(context)
@@ -68,9 +70,9 @@ def watched_page(chromium):
         context.close()
 
 
-def screenshot(page, name):
+def screenshot(page, name, full_page=True):
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=full_page)
 
 
 def log_in(page, username, password):
@@ -287,3 +289,80 @@ def test_every_error_page_is_in_the_layout_under_the_content_security_policy(
             expect(page.locator("link[rel=stylesheet]")).to_have_count(1)
             screenshot(page, f"7-error-{status}")
     assert violations == []
+
+
+def test_an_errors_page_shows_what_broke_at_once_and_resolves_in_one_click(tmp_path, watched_page):
+    with running_site(tmp_path, EMAIL_URL="consolemail://") as site:
+        new_page, violations = watched_page
+        page = new_page(site.url)
+        log_in(page, "admin", STAFF_PASSWORD)
+        assert page.goto("/errors/test").status == 500
+
+        page.goto("/admin/errors/errorgroup/")
+        page.get_by_role(
+            "link", name=re.compile("RuntimeError: Test error requested by admin")
+        ).click()
+        failing_line = page.locator(".project-frame .failing-line").first
+        expect(failing_line).to_contain_text("raise RuntimeError")
+        # On the first screen: the traceback's failing line of our code, with nothing to scroll
+        # past (the page has not been scrolled).
+        box = failing_line.bounding_box()
+        assert box["y"] + box["height"] <= SCREEN["height"], box
+        screenshot(page, "6-error-page", full_page=False)
+
+        page.get_by_role("button", name="Resolve").click()
+        expect(page.locator(".error-status")).to_contain_text(re.compile(r"Resolved .* by admin"))
+        expect(page.get_by_role("button", name="Reopen")).to_be_visible()
+        screenshot(page, "7-error-resolved", full_page=False)
+        assert violations == []
+
+
+def test_the_admins_lists_fit_a_1280_px_screen(tmp_path, watched_page):
+    with running_site(tmp_path, EMAIL_URL="consolemail://") as site:
+        new_page, _ = watched_page
+        page = new_page(site.url)
+        sign_in_with(page, "susan", "a-wrong-password")  # a row for axes' lists
+        log_in(page, "admin", STAFF_PASSWORD)
+        page.goto("/errors/test")
+        for path in [
+            "/admin/errors/errorgroup/",
+            "/admin/accounts/user/",
+            "/admin/axes/accessattempt/",
+        ]:
+            page.goto(path)
+            last_column = page.locator("#result_list thead th").last
+            expect(last_column).to_be_visible()
+            right_edge = page.evaluate("document.documentElement.scrollWidth")
+            assert right_edge <= SCREEN["width"], f"{path} is {right_edge} px wide"
+            box = last_column.bounding_box()
+            assert box["x"] + box["width"] <= SCREEN["width"], path
+        screenshot(page, "8-admin-list-at-1280", full_page=False)
+
+
+def test_a_locked_out_user_resets_the_password_from_the_lockout_page_and_signs_in(
+    tmp_path, smtp_server, watched_page
+):
+    with running_site(tmp_path, EMAIL_URL=smtp_server.url, LOGIN_FAILURE_LIMIT=3) as site:
+        new_page, violations = watched_page
+        page = new_page(site.url)
+        for _ in range(3):
+            sign_in_with(page, "susan", "a-wrong-password")
+        expect(page.get_by_role("heading", name="Too many failed sign-ins")).to_be_visible()
+        screenshot(page, "9-locked-out")
+
+        page.get_by_role("link", name="Reset it").click()
+        page.get_by_label("Email").fill("susan@example.com")
+        page.get_by_role("button", name="Request Password Reset").click()
+        expect(page.get_by_role("heading", name="Check Your Email")).to_be_visible()
+        [email] = smtp_server.wait_for(1)
+        link = re.search(r"http://\S+/reset/\S+", email.get_content()).group()
+        page.goto(link)
+        page.get_by_label("New password:").fill("susans-new-long-password-5")
+        page.get_by_label("New password confirmation").fill("susans-new-long-password-5")
+        page.get_by_role("button", name="Set Password").click()
+        expect(page.get_by_role("heading", name="Password Set")).to_be_visible()
+        screenshot(page, "10-password-set")
+
+        page.get_by_role("link", name="Sign in").click()
+        log_in(page, "susan", "susans-new-long-password-5")
+        assert violations == []
