@@ -52,6 +52,8 @@ def hosts(tmp_path_factory):
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
         pytest.skip("hosts share a PostgreSQL database: runs on PostgreSQL (CI)")
     if shutil.which("redis-server") is None:
+        if os.environ.get("REQUIRE_REDIS"):
+            pytest.fail("REQUIRE_REDIS is set, but redis-server is not installed")
         pytest.skip("no redis-server installed: hosts share a Redis")
     folder = tmp_path_factory.mktemp("hosts")
     second_install = folder / "second-install"
