@@ -14,13 +14,12 @@ Needs wrk (Debian: apt-get install wrk).
 
 import argparse
 import contextlib
-import os
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
-from bench.load import wrk
+from bench.load import on_each_database, wrk
 from livesite import (
     SiteClient,
     free_port,
@@ -150,11 +149,7 @@ def main():
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=4)
     args = parser.parse_args()
-    postgres = os.environ.pop("DATABASE_URL", "")
-    benchmark("SQLite", args.seconds, args.rounds)
-    if postgres:
-        os.environ["DATABASE_URL"] = postgres
-        benchmark("PostgreSQL", args.seconds, args.rounds)
+    on_each_database(benchmark, args.seconds, args.rounds)
 
 
 if __name__ == "__main__":

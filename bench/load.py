@@ -148,16 +148,21 @@ def benchmark(database, seconds, rounds):
     print("peak RSS per worker: " + ", ".join(f"{mb:.0f} MB" for mb in rss))
 
 
+def on_each_database(benchmark, seconds, rounds):
+    """Run `benchmark` on SQLite and, when DATABASE_URL names a PostgreSQL server, there too."""
+    postgres = os.environ.pop("DATABASE_URL", "")
+    benchmark("SQLite", seconds, rounds)
+    if postgres:
+        os.environ["DATABASE_URL"] = postgres
+        benchmark("PostgreSQL", seconds, rounds)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    postgres = os.environ.pop("DATABASE_URL", "")
-    benchmark("SQLite", args.seconds, args.rounds)
-    if postgres:
-        os.environ["DATABASE_URL"] = postgres
-        benchmark("PostgreSQL", args.seconds, args.rounds)
+    on_each_database(benchmark, args.seconds, args.rounds)
 
 
 if __name__ == "__main__":

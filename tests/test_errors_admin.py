@@ -106,14 +106,22 @@ def test_a_resolved_error_that_comes_back_reopens_and_emails_again(staff_client,
     assert len(sent_emails()) == 2
 
 
-def test_staff_with_the_view_permission_see_errors_but_cannot_resolve_them(staff_client):
-    fail(staff_client)
+@pytest.fixture
+def viewer_client():
+    """Staff who may view the errors, not change them."""
     viewer = UserFactory(is_staff=True)
     viewer.user_permissions.add(Permission.objects.get(codename="view_errorgroup"))
     client = Client()
     client.force_login(viewer, backend=USER_BACKEND)
+    return client
 
-    page = client.get("/admin/errors/errorgroup/").text
+
+def test_staff_with_the_view_permission_see_errors_but_cannot_resolve_them(
+    staff_client, viewer_client
+):
+    fail(staff_client)
+
+    page = viewer_client.get("/admin/errors/errorgroup/").text
 
     assert "Test error requested by boss" in page
     assert "mark_resolved" not in page
@@ -202,16 +210,12 @@ def test_one_click_resolves_and_records_who_and_another_reopens(staff_client):
     assert (group.resolved_at, group.resolved_by) == (None, None)
 
 
-def test_staff_who_may_only_view_get_no_button_and_cannot_resolve(staff_client):
+def test_staff_who_may_only_view_get_no_button_and_cannot_resolve(staff_client, viewer_client):
     fail(staff_client)
-    viewer = UserFactory(is_staff=True)
-    viewer.user_permissions.add(Permission.objects.get(codename="view_errorgroup"))
-    client = Client()
-    client.force_login(viewer, backend=USER_BACKEND)
     url = ErrorGroup.objects.get().get_admin_url()
 
-    page = client.get(url).text
-    response = client.post(url, {"_resolve": ""})
+    page = viewer_client.get(url).text
+    response = viewer_client.post(url, {"_resolve": ""})
 
     assert "_resolve" not in page
     assert response.status_code == 403
