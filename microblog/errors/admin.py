@@ -89,13 +89,10 @@ class ErrorGroupAdmin(admin.ModelAdmin):
         elif "_reopen" in request.POST:
             obj.reopen()
 
-    def construct_change_message(self, request, form, formsets, add=False):
-        return "Resolved." if "_resolve" in request.POST else "Reopened."
-
     def response_change(self, request, obj):
-        self.message_user(
-            request, self.construct_change_message(request, None, None), messages.SUCCESS
-        )
+        """Back to the error's page, saying what the click did."""
+        message = "Resolved." if obj.resolved_at else "Reopened."
+        self.message_user(request, message, messages.SUCCESS)
         return HttpResponseRedirect(request.path)
 
 
