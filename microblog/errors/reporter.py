@@ -73,6 +73,16 @@ def hide_secret_parameters(text, substitute=debug.SafeExceptionReporterFilter.cl
     return PARAMETER.sub(hide, text) if "=" in text else text
 
 
+def hide_url_passwords(text, substitute=debug.SafeExceptionReporterFilter.cleansed_substitute):
+    """`text` with the password of every URL in it (user:password@host) replaced."""
+    return URL_PASSWORD.sub(rf"\g<scheme_user>{substitute}@", text)
+
+
+def hide_secrets(text, substitute=debug.SafeExceptionReporterFilter.cleansed_substitute):
+    """`text` with secret-named `name=value` values and passwords inside URLs replaced."""
+    return hide_url_passwords(hide_secret_parameters(text, substitute), substitute)
+
+
 def is_shown_header(key, from_trusted_proxy):
     """Whether a report shows the value of the header whose META key is `key`."""
     if key.startswith("HTTP_X_FORWARDED_"):
@@ -96,7 +106,7 @@ class SafeExceptionReporterFilter(debug.SafeExceptionReporterFilter):
     def cleanse_setting(self, key, value):
         cleansed = super().cleanse_setting(key, value)
         if isinstance(cleansed, str):
-            return URL_PASSWORD.sub(rf"\g<scheme_user>{self.cleansed_substitute}@", cleansed)
+            return hide_url_passwords(cleansed, self.cleansed_substitute)
         return cleansed
 
     def get_safe_request_meta(self, request):
@@ -181,10 +191,8 @@ class SafeExceptionReporter(debug.ExceptionReporter):
             "code": [*frame["pre_context"], frame["context_line"], *frame["post_context"]],
             "project": project,
             "vars": [
-                [name, self.filter.cleansed_substitute if is_secret_name(name) else value]
-                for name, value in (
-                    (name, self.scrub(value, known)) for name, value in frame.get("vars", [])
-                )
+                [name, self.scrub_variable(name, value, known)]
+                for name, value in frame.get("vars", [])
             ],
         }
 
@@ -229,11 +237,15 @@ class SafeExceptionReporter(debug.ExceptionReporter):
         # Too short to stand for a secret, rather than be part of any text.
         return {secret for secret in secrets if len(secret) >= 4}
 
-    def scrub(self, value, known):
+    def scrub_variable(self, name, value, known):
+        """A local variable's value as an error's page shows it: hidden whole under a secret
+        name, else with the request's `known` secrets and any secrets in its text hidden."""
+        hidden = self.filter.cleansed_substitute
+        if is_secret_name(name):
+            return hidden
         for secret in sorted(known, key=len, reverse=True):
-            value = value.replace(secret, self.filter.cleansed_substitute)
-        value = URL_PASSWORD.sub(rf"\g<scheme_user>{self.filter.cleansed_substitute}@", value)
-        return self.filter.cleanse_text(value)
+            value = value.replace(secret, hidden)
+        return hide_secrets(value, hidden)
 
 
 def short_path(filename, project):

@@ -10,8 +10,7 @@ from django.views.debug import SafeExceptionReporterFilter
 from sentry_sdk.integrations.django import DjangoIntegration
 
 from microblog.errors.reporter import (
-    URL_PASSWORD,
-    hide_secret_parameters,
+    hide_secrets,
     is_secret_name,
     is_shown_header,
 )
@@ -85,7 +84,7 @@ def scrub(value):
     """`value` with secret-named entries hidden at any depth, and secret `name=value` pairs and
     URL passwords hidden in every string."""
     if isinstance(value, str):
-        return URL_PASSWORD.sub(rf"\g<scheme_user>{HIDDEN}@", hide_secret_parameters(value))
+        return hide_secrets(value, HIDDEN)
     if isinstance(value, dict):
         return {
             key: HIDDEN if isinstance(key, str) and is_secret_name(key) else scrub(item)
