@@ -45,7 +45,7 @@ class ErrorGroupAdmin(admin.ModelAdmin):
 
     @admin.display(ordering="exception")
     def error(self, group):
-        return f"{group.exception.rpartition('.')[2]}: {group.message[:90]}"
+        return group.headline
 
     @admin.display(boolean=True, ordering="resolved_at")
     def resolved(self, group):
@@ -72,7 +72,7 @@ class ErrorGroupAdmin(admin.ModelAdmin):
         latest = occurrences[0] if occurrences else None
         details = (latest.details if latest else None) or {}
         return {
-            "title": f"{group.exception.rpartition('.')[2]}: {group.message[:120]}",
+            "title": group.headline,
             "latest": latest,
             "frames": details.get("frames", []),
             "request_details": details.get("request"),
@@ -98,9 +98,10 @@ class ErrorGroupAdmin(admin.ModelAdmin):
 
 def chart(days):
     """The bars of the occurrences-per-day chart, as SVG rectangles: x, y, height, day, count."""
-    highest = max((count for _, count in days), default=0) or 1
+    highest = max((count for _, count in days), default=0)
     bars = []
     for n, (day, count) in enumerate(days):
+        # A day with any count makes highest more than 0.
         height = round(count / highest * CHART_HEIGHT) if count else 0
         x = n * (BAR_WIDTH + BAR_GAP)
         bars.append(
@@ -111,5 +112,5 @@ def chart(days):
         "bar_width": BAR_WIDTH,
         "width": len(days) * (BAR_WIDTH + BAR_GAP),
         "height": CHART_HEIGHT,
-        "highest": highest if any(count for _, count in days) else 0,
+        "highest": highest,
     }

@@ -82,6 +82,11 @@ class ErrorGroup(models.Model):
     def get_admin_url(self):
         return reverse("admin:errors_errorgroup_change", args=[self.pk])
 
+    @property
+    def headline(self):
+        """The exception's class name and the start of its message: what broke, in one line."""
+        return f"{self.exception.rpartition('.')[2]}: {self.message[:90]}"
+
     def resolve(self, user):
         """Staff say it is fixed: no email for it until it happens again, which reopens it."""
         self.resolved_at, self.resolved_by = timezone.now(), user
