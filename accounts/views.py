@@ -119,8 +119,10 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def form_valid(self, form):
         email = form.cleaned_data["email"].lower()
-        counted = [f"password-reset:address:{client_address(self.request)}"]
-        counted.append(f"password-reset:email:{email}")
+        counted = [
+            f"password-reset:address:{client_address(self.request)}",
+            f"password-reset:email:{email}",
+        ]
         if max(count(key, timeout=3600) for key in counted) > settings.PASSWORD_RESET_LIMIT:
             form.add_error(None, TOO_MANY_RESETS)
             response = self.form_invalid(form)

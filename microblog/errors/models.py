@@ -98,10 +98,10 @@ class ErrorGroup(models.Model):
 
     def daily_counts(self, days=30):
         """The occurrences of each of the last `days` days, oldest first: (day, count)."""
-        today = timezone.localdate()
-        first = today - timedelta(days=days - 1)
+        first = timezone.localdate() - timedelta(days=days - 1)
         counts = dict(self.days.filter(day__gte=first).values_list("day", "count"))
-        return [(first + timedelta(n), counts.get(first + timedelta(n), 0)) for n in range(days)]
+        shown = [first + timedelta(n) for n in range(days)]
+        return [(day, counts.get(day, 0)) for day in shown]
 
 
 class Occurrence(models.Model):
