@@ -147,6 +147,14 @@ def seconds_until_answered(client, path, within=30):
     return time.monotonic() - started
 
 
+def with_the_database_stopped(database, client, path):
+    """Stop `database`, then ask for `path`: its (status, page) and the seconds it took."""
+    database.stop()
+    started = time.monotonic()
+    answer = client.get(path)
+    return answer, time.monotonic() - started
+
+
 def test_the_health_check_says_503_while_the_database_is_down_and_200_when_back(
     tmp_path, own_postgres
 ):
@@ -154,10 +162,7 @@ def test_the_health_check_says_503_while_the_database_is_down_and_200_when_back(
         balancer = SiteClient(site.url)
         assert balancer.get("/health/")[0] == 200
 
-        own_postgres.stop()
-        started = time.monotonic()
-        down, answer = balancer.get("/health/")
-        answered_in = time.monotonic() - started
+        (down, answer), answered_in = with_the_database_stopped(own_postgres, balancer, "/health/")
         own_postgres.start()
         healthy_in = seconds_until_answered(balancer, "/health/")
         log = site.log()
@@ -177,10 +182,9 @@ def test_database_outage_shows_the_error_page_then_recovers_without_restart(tmp_
         browser = SiteClient(site.url)
         browser.log_in("susan", DEMO_PASSWORD)
 
-        own_postgres.stop()
-        started = time.monotonic()
-        status, page = browser.get("/user/susan")
-        answered_in = time.monotonic() - started
+        (status, page), answered_in = with_the_database_stopped(
+            own_postgres, browser, "/user/susan"
+        )
 
         own_postgres.start()
         recovered_in = seconds_until_answered(browser, "/user/susan")
